@@ -27,7 +27,9 @@ export function encode(def: InstructionDef, f: Fields): number {
   let w = def.match;
   switch (def.format) {
     case "R":
-      w |= packRd(f.rd) | packRs1(f.rs1) | packRs2(f.rs2);
+      w |= packRd(f.rd) | packRs1(f.rs1);
+      // lr.w has no rs2 operand: its rs2 field is fixed at zero by the row's match/mask.
+      if (def.operands.includes("rs2")) w |= packRs2(f.rs2);
       if (def.ordering) w |= (f.aq ? 1 << 26 : 0) | (f.rl ? 1 << 25 : 0);
       break;
     case "I":

@@ -1,0 +1,179 @@
+// Pass 1 for one source file: statements -> section chunks, symbols and items to patch.
+// Every size is decided here (no relaxation), so labels get their final chunk offsets at once.
+
+import type { IToken } from "chevrotain";
+import type { Expr, SourcePos, Statement } from "./ast.js";
+import type { Diagnostics } from "./diagnostics.js";
+import { evaluate, ExprError, isPlain, mapLeaves, type Value } from "./expr.js";
+import { lex, Newline, Semicolon } from "./lexer.js";
+import { Chunk, INTERNAL_PREFIX, type InsnItem, type ObjectFile, type SectionName, type SymbolDef } from "./object.js";
+import { isKnownReloc, parseStatement } from "./parser.js";
+
+/** State of pass 1 over one file; directives and instructions act on it. */
+export class FileAssembler {
+  readonly object: ObjectFile;
+  section!: Chunk;
+  private readonly localCounts = new Map<string, number>();
+  private anchorCount = 0;
+
+  constructor(readonly file: string, readonly diag: Diagnostics) {
+    this.object = { file, chunks: new Map(), symbols: new Map(), globals: new Map(), types: new Map(), sizes: new Map() };
+    this.switchSection(".text");
+  }
+
+  switchSection(name: SectionName): void {
+    let chunk = this.object.chunks.get(name);
+    if (chunk === undefined) {
+      chunk = new Chunk(name, this.file);
+      this.object.chunks.set(name, chunk);
+    }
+    this.section = chunk;
+  }
+
+  /** Define `name` at the current location (a label) or as an expression (`.equ`). */
+  define(name: string, pos: SourcePos, equ?: Expr): void {
+    if (/^\d+$/.test(name)) {
+      const n = (this.localCounts.get(name) ?? 0) + 1;
+      this.localCounts.set(name, n);
+      name = localName(name, n);
+    }
+    const existing = this.object.symbols.get(name);
+    if (existing !== undefined && !(equ && existing.equ)) {
+      this.diag.error(pos, `symbol '${name}' is already defined (first at line ${existing.pos.line})`);
+      return;
+    }
+    const def: SymbolDef = { name, pos };
+    if (equ) def.equ = equ;
+    else def.label = { chunk: this.section, offset: this.section.size };
+    this.object.symbols.set(name, def);
+  }
+
+  /** A fresh internal label at the current location (for `.` and pseudo-instruction anchors). */
+  anchor(pos: SourcePos): Expr {
+    const name = `${INTERNAL_PREFIX}anchor${++this.anchorCount}`;
+    this.object.symbols.set(name, { name, pos, label: { chunk: this.section, offset: this.section.size } });
+    return { k: "sym", name, pos };
+  }
+
+  /**
+   * Pin `.` and numeric local references (`1b`, `1f`) in `e` to the symbols they mean here, and check
+   * relocation names. Call this for every expression at the statement it appears in.
+   */
+  pin(e: Expr): Expr {
+    if (isPlain(e)) return this.checkRelocs(e);
+    let dot: Expr | undefined;
+    return this.checkRelocs(mapLeaves(e, (leaf) => {
+      if (leaf.k === "dot") return (dot ??= this.anchor(leaf.pos));
+      if (leaf.k === "local") {
+        const n = (this.localCounts.get(leaf.label) ?? 0) + (leaf.dir === "f" ? 1 : 0);
+        if (n === 0) this.diag.error(leaf.pos, `no local label '${leaf.label}:' before this '${leaf.label}b'`);
+        return { k: "sym", name: localName(leaf.label, n), pos: leaf.pos };
+      }
+      return leaf;
+    }));
+  }
+
+  private checkRelocs(e: Expr): Expr {
+    walk(e, (node) => {
+      if (node.k === "reloc" && !isKnownReloc(node.fn)) {
+        this.diag.error(node.pos, `unsupported relocation '%${node.fn}' (vmos knows %hi, %lo, %pcrel_hi, %pcrel_lo)`);
+      }
+    });
+    return e;
+  }
+
+  /** Value of `e` if it is already known in pass 1 (constants, `.equ`s, same-chunk label differences). */
+  tryValue(e: Expr): Value | undefined {
+    try {
+      return evaluate(e, { symbol: (name) => this.symbolValue(name, new Set()) });
+    } catch (err) {
+      if (err instanceof ExprError) return undefined;
+      throw err;
+    }
+  }
+
+  /** A constant known now, or an error at `pos` saying `what` must be one. */
+  constant(e: Expr, what: string): number | undefined {
+    const v = this.tryValue(e);
+    if (v === undefined || v.chunk) {
+      this.diag.error(e.pos, `${what} must be a constant known at this point`);
+      return undefined;
+    }
+    return v.value;
+  }
+
+  private symbolValue(name: string, seen: Set<string>): Value | undefined {
+    const def = this.object.symbols.get(name);
+    if (def === undefined || seen.has(name)) return undefined;
+    if (def.label) return { value: def.label.offset, chunk: def.label.chunk };
+    seen.add(name);
+    try {
+      return evaluate(def.equ!, { symbol: (n) => this.symbolValue(n, seen) });
+    } catch (err) {
+      if (err instanceof ExprError) return undefined;
+      throw err;
+    }
+  }
+
+  /** Emit one instruction word whose immediate (if any) is computed in pass 2. */
+  emit(item: Omit<InsnItem, "offset" | "pos">, pos: SourcePos): void {
+    const chunk = this.section;
+    if (chunk.section === ".bss") {
+      this.diag.error(pos, "instructions cannot go in .bss (it holds only zeros)");
+      return;
+    }
+    const offset = chunk.reserve(4);
+    chunk.insns.push({ ...item, offset, pos });
+  }
+}
+
+function localName(label: string, instance: number): string {
+  return `${INTERNAL_PREFIX}${label}#${instance}`;
+}
+
+function walk(e: Expr, f: (node: Expr) => void): void {
+  f(e);
+  if (e.k === "unary") walk(e.arg, f);
+  else if (e.k === "binary") { walk(e.left, f); walk(e.right, f); }
+  else if (e.k === "reloc") walk(e.arg, f);
+  else if (e.k === "paren") walk(e.inner, f);
+}
+
+/** Split a token stream into statements at newlines and `;`. */
+export function* statementsOf(tokens: IToken[]): Generator<IToken[]> {
+  let start = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    const t = tokens[i];
+    if (t === undefined || t.tokenType === Newline || t.tokenType === Semicolon) {
+      if (i > start) yield tokens.slice(start, i);
+      start = i + 1;
+    }
+  }
+}
+
+export type StatementHandler = (asm: FileAssembler, st: Statement) => void;
+
+/** Pass 1 over one file's text; `handle` gives each statement's mnemonic or directive its meaning. */
+export function assembleFile(file: string, text: string, diag: Diagnostics, handle: StatementHandler): ObjectFile {
+  const asm = new FileAssembler(file, diag);
+  const { tokens, errors } = lex(text);
+  const badLines = new Set<number>();
+  for (const e of errors) {
+    diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
+    badLines.add(e.line);
+  }
+  for (const group of statementsOf(tokens)) {
+    if (badLines.has(group[0]!.startLine ?? 0)) continue; // already reported; parsing the rest misleads
+    const { statement, error } = parseStatement(group, file);
+    if (error) {
+      diag.error({ file, line: error.line, col: error.col }, error.message);
+      continue;
+    }
+    for (const label of statement!.labels) asm.define(label.name, label.pos);
+    if (statement!.op) handle(asm, statement!);
+  }
+  // GNU as pads the end of a code section to its alignment with nops; ld then concatenates.
+  const code = asm.object.chunks.get(".text")!;
+  code.padTo(code.align);
+  return asm.object;
+}

@@ -1,0 +1,44 @@
+// The assembler's entry point: GNU-syntax RV32IMA source files in, one static ELF32 executable out.
+
+import { writeExecutable, type ExecutableImage } from "../elf/writer.js";
+import type { Statement } from "./ast.js";
+import { assembleFile, type FileAssembler } from "./assembler.js";
+import type { Diagnostic } from "./diagnostics.js";
+import { Diagnostics } from "./diagnostics.js";
+import { assembleDirective } from "./directives.js";
+import { assembleInstruction } from "./instruction.js";
+import { link } from "./linker.js";
+
+export interface SourceFile {
+  name: string;
+  text: string;
+}
+
+export interface AssembleResult {
+  /** The executable's bytes; undefined when there were errors. */
+  elf?: Uint8Array;
+  image?: ExecutableImage;
+  /** Errors and warnings, in source order per file. */
+  diagnostics: Diagnostic[];
+}
+
+function handleStatement(asm: FileAssembler, st: Statement): void {
+  if (st.op!.name.startsWith(".") && st.op!.name.length > 1) assembleDirective(asm, st);
+  else assembleInstruction(asm, st);
+}
+
+/**
+ * Assemble and link `files` (in order) into one executable with entry `_start`.
+ * Never throws for bad input: every problem is a diagnostic with a file, line and column.
+ */
+export function assemble(files: SourceFile[]): AssembleResult {
+  const diag = new Diagnostics();
+  const objects = files.map((f) => assembleFile(f.name, f.text, diag, handleStatement));
+  if (diag.errorCount > 0) return { diagnostics: diag.list };
+  const image = link(objects, diag);
+  if (image === undefined) return { diagnostics: diag.list };
+  return { elf: writeExecutable(image), image, diagnostics: diag.list };
+}
+
+export { formatDiagnostic } from "./diagnostics.js";
+export type { Diagnostic } from "./diagnostics.js";

@@ -1,0 +1,39 @@
+// `vmos asm a.s b.s -o prog`: assemble, link, report diagnostics GNU-style, write the executable.
+
+import { chmodSync, writeFileSync } from "node:fs";
+import pc from "picocolors";
+import { assemble, formatDiagnostic, type SourceFile } from "../asm/index.js";
+import { CliError } from "./errors.js";
+import { readInput } from "./files.js";
+
+/** Print diagnostics to stderr, colouring the severity when stderr is a terminal. */
+export function printDiagnostics(result: ReturnType<typeof assemble>, files: SourceFile[]): void {
+  const sources = new Map(files.map((f) => [f.name, f.text]));
+  for (const d of result.diagnostics) {
+    const text = formatDiagnostic(d, sources);
+    const coloured = text.replace(/: (error|warning): /, (_m, sev: string) => `: ${sev === "error" ? pc.red(pc.bold(sev)) : pc.yellow(pc.bold(sev))}: `);
+    process.stderr.write(`${coloured}\n`);
+  }
+}
+
+/** Assemble `paths` into one executable; throws CliError (exit 1) when the source has errors. */
+export function assembleSources(paths: string[]): Uint8Array {
+  const files = paths.map((name) => ({ name, text: readInput(name).toString("utf8") }));
+  const result = assemble(files);
+  printDiagnostics(result, files);
+  if (result.elf === undefined) {
+    const n = result.diagnostics.filter((d) => d.severity === "error").length;
+    throw new CliError(`vmos asm: ${n} error${n === 1 ? "" : "s"}`);
+  }
+  return result.elf;
+}
+
+export function asmCommand(paths: string[], output: string): void {
+  const elf = assembleSources(paths);
+  try {
+    writeFileSync(output, elf);
+    chmodSync(output, 0o755);
+  } catch (err) {
+    throw new CliError(`vmos asm: cannot write ${output}: ${(err as Error).message}`);
+  }
+}
