@@ -34,10 +34,12 @@ function handleStatement(asm: FileAssembler, st: Statement): void {
 export function assemble(files: SourceFile[]): AssembleResult {
   const diag = new Diagnostics();
   const objects = files.map((f) => assembleFile(f.name, f.text, diag, handleStatement));
-  if (diag.errorCount > 0) return { diagnostics: diag.list };
+  // Link even after pass-1 errors: pass 2 finds the range and symbol errors of the other lines.
   const image = link(objects, diag);
-  if (image === undefined) return { diagnostics: diag.list };
-  return { elf: writeExecutable(image), image, diagnostics: diag.list };
+  const order = new Map(files.map((f, i) => [f.name, i]));
+  const diagnostics = [...diag.list].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+  if (image === undefined || diag.errorCount > 0) return { diagnostics };
+  return { elf: writeExecutable(image), image, diagnostics };
 }
 
 export { formatDiagnostic } from "./diagnostics.js";

@@ -12,6 +12,9 @@ import { dataDirectiveName } from "./directives.js";
 import { evaluate, ExprError, type Resolver, type Value } from "./expr.js";
 import { isHiddenSymbol, SECTION_ORDER, type Chunk, type InsnItem, type ObjectFile, type SymbolDef } from "./object.js";
 
+/** Sections must fit below the stack of a 32-bit address space; 1 GiB is far beyond any lab program. */
+const MAX_IMAGE_BYTES = 1 << 30;
+
 interface Owner {
   object: ObjectFile;
   def: SymbolDef;
@@ -20,6 +23,11 @@ interface Owner {
 /** Link assembled files into an executable image; undefined if any error was reported. */
 export function link(objects: ObjectFile[], diag: Diagnostics): ExecutableImage | undefined {
   const globals = collectGlobals(objects, diag);
+  const total = objects.reduce((n, o) => n + [...o.chunks.values()].reduce((m, c) => m + c.size + c.align, 0), 0);
+  if (total > MAX_IMAGE_BYTES) {
+    diag.error({ file: objects[0]?.file ?? "", line: 1, col: 1 }, `program too large: ${total} bytes of sections (vmos's limit is ${MAX_IMAGE_BYTES})`);
+    return undefined;
+  }
   const sectionAddr = place(objects);
   const auipcAt = new Map<number, { item: InsnItem; resolver: Resolver }>();
   const resolvers = new Map(objects.map((o) => [o, makeResolver(o, objects, globals, diag, auipcAt)]));
@@ -32,7 +40,7 @@ export function link(objects: ObjectFile[], diag: Diagnostics): ExecutableImage 
   for (const o of objects) {
     for (const chunk of o.chunks.values()) patchChunk(chunk, resolvers.get(o)!, diag);
   }
-  const entry = entryPoint(objects, globals, resolvers, diag, sectionAddr.get(".text")!);
+  const entry = entryPoint(objects, globals, diag, sectionAddr.get(".text")!);
   if (diag.errorCount > 0) return undefined;
   return {
     entry,
@@ -169,24 +177,34 @@ function valueAt(e: InsnItem["imm"] & object, resolver: Resolver, diag: Diagnost
 function inRange(item: InsnItem, imm: number, target: number, diag: Diagnostics): boolean {
   const range = operandRange(item.immKind!)!;
   const name = item.def.mnemonic;
+  const pos = item.imm?.pos ?? item.pos;
   const isOffset = item.immKind === "branch" || item.immKind === "jump";
   if (imm >= range.min && imm <= range.max && imm % range.step === 0) return true;
   if (isOffset && imm % 2 !== 0) {
-    diag.error(item.pos, `${name} target 0x${(target >>> 0).toString(16)} is at an odd offset (${imm}); targets must be 2-byte aligned`);
+    diag.error(pos, `${name} target 0x${(target >>> 0).toString(16)} is at an odd offset (${imm}); targets must be 2-byte aligned`);
   } else if (isOffset) {
-    diag.error(item.pos, `${name} target out of range: offset ${imm} bytes, must be within ${range.min}..${range.max}`);
+    diag.error(pos, `${name} target out of range: offset ${imm} bytes, must be within ${range.min}..${range.max}`);
   } else {
-    diag.error(item.pos, `immediate ${imm} out of range for ${name}: must be ${range.min}..${range.max}`);
+    diag.error(pos, `immediate ${imm} out of range for ${name}: must be ${range.min}..${range.max}`);
   }
   return false;
 }
 
-function entryPoint(objects: ObjectFile[], globals: Map<string, Owner>, resolvers: Map<ObjectFile, Resolver>, diag: Diagnostics, textAddr: number): number {
-  const owner = globals.get("_start") ?? objects.map((o) => ({ object: o, def: o.symbols.get("_start") })).find((x) => x.def);
+/** Address of `_start`: a label in .text. Without one, GNU ld's fallback: the start of .text. */
+function entryPoint(objects: ObjectFile[], globals: Map<string, Owner>, diag: Diagnostics, textAddr: number): number {
+  const owner = globals.get("_start") ?? objects.map((object) => ({ object, def: object.symbols.get("_start") })).find((x) => x.def);
   const def = owner?.def;
-  if (def?.label) return def.label.chunk.base + def.label.offset;
-  if (def?.equ) return resolvers.get(owner!.object)!.symbol("_start", def.pos)?.value ?? textAddr;
-  diag.warning({ file: objects[0]?.file ?? "", line: 1, col: 1 }, `no _start symbol: entry point defaults to the start of .text (0x${textAddr.toString(16)})`);
+  const where = { file: objects[0]?.file ?? "", line: 1, col: 1 };
+  if (def?.label?.chunk.section === ".text") return def.label.chunk.base + def.label.offset;
+  if (def) {
+    diag.error(def.pos, "_start must label an instruction in .text");
+    return textAddr;
+  }
+  if (!objects.some((o) => (o.chunks.get(".text")?.size ?? 0) > 0)) {
+    diag.error(where, "nothing to run: there is no _start and .text is empty");
+  } else {
+    diag.warning(where, `no _start symbol: entry point defaults to the start of .text (0x${textAddr.toString(16)})`);
+  }
   return textAddr;
 }
 

@@ -15,7 +15,9 @@ export interface CorpusLine {
 }
 
 const REGS = [0, 1, 10, 31]; // zero, ra, a0, t6
-const VALUES: Record<OperandKind, readonly number[]> = {
+// `amo` has no value of its own: its base register is varied through rs1.
+type ValuedKind = Exclude<OperandKind, "amo">;
+const VALUES: Record<ValuedKind, readonly number[]> = {
   rd: REGS, rs1: REGS, rs2: REGS,
   imm12: [-2048, -1, 0, 1, 5, 255, 2047],
   mem: [-2048, -8, 0, 8, 2047],
@@ -32,7 +34,7 @@ const VALUES: Record<OperandKind, readonly number[]> = {
 };
 
 /** Which Fields member an operand kind's value goes into (mem also uses rs1). */
-function assign(kind: OperandKind, value: number, f: Fields): void {
+function assign(kind: ValuedKind, value: number, f: Fields): void {
   switch (kind) {
     case "rd": case "rs1": case "rs2": case "csr": case "pred": case "succ": f[kind] = value; break;
     default: f.imm = value;
@@ -60,7 +62,7 @@ function sourceText(kind: OperandKind, f: Fields, memRegister: number): string {
 /** Every combination of corner values for the row's operands (and AMO orderings). */
 function* rowLines(def: InstructionDef): Generator<CorpusLine> {
   // mem and amo carry a base register besides the offset: vary it through rs1.
-  const kinds: OperandKind[] = def.operands.flatMap((k) => (k === "mem" ? ["rs1", "mem"] : k === "amo" ? ["rs1"] : [k]));
+  const kinds = def.operands.flatMap((k): ValuedKind[] => (k === "mem" ? ["rs1", "mem"] : k === "amo" ? ["rs1"] : [k]));
   const orderings = def.ordering ? [[false, false], [true, false], [false, true], [true, true]] : [[false, false]];
   const f = emptyFields();
   function* product(i: number): Generator<CorpusLine> {

@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AS, GNU_AS_FLAGS, OBJDUMP, runTool } from "../helpers/oracle.js";
+import type { PrivSpec } from "../../src/isa/csr-names.js";
+import { AS, GNU_AS_FLAGS, OBJDUMP, READELF, runTool } from "../helpers/oracle.js";
 
 export const OBJCOPY = "riscv64-unknown-elf-objcopy";
 
@@ -19,6 +20,15 @@ export interface GnuLine {
   raw: string;
 }
 
+export interface GnuDisassembly {
+  lines: GnuLine[];
+  /**
+   * The privileged spec objdump named CSRs by: the ELF's Tag_RISCV_priv_spec, which GNU as 2.40
+   * writes (as 1.11) only if the source uses a CSR instruction by name; "1.12" without it.
+   */
+  privSpec: PrivSpec;
+}
+
 export interface GnuOptions {
   /** Load address to disassemble at (objdump --adjust-vma); default 0. */
   vma?: number;
@@ -30,10 +40,10 @@ const LINE = /^\s*([0-9a-f]+):\t([0-9a-f]+)\s*\t([^\t]+)(?:\t(.*))?$/;
 
 /**
  * Assemble `source` (a .text section of 32-bit instructions) with GNU_AS_FLAGS and return objdump's
- * lines. Throws with GNU's message if as rejects the source, or if objdump's output has a 16-bit or
+ * lines and the CSR naming it used. Throws with GNU's message if as rejects the source, or if objdump's output has a 16-bit or
  * data line, which would break the one-line-per-word correspondence the tests rely on.
  */
-export function gnuDisassemble(source: string, options: GnuOptions = {}): GnuLine[] {
+export function gnuDisassemble(source: string, options: GnuOptions = {}): GnuDisassembly {
   const dir = mkdtempSync(join(tmpdir(), "vmos-disasm-"));
   try {
     const src = join(dir, "t.s");
@@ -43,7 +53,11 @@ export function gnuDisassemble(source: string, options: GnuOptions = {}): GnuLin
     if (options.stripAttributes) runTool(OBJCOPY, ["-R", ".riscv.attributes", obj]);
     const vma = (options.vma ?? 0) >>> 0;
     const out = runTool(OBJDUMP, ["-d", "-z", `--adjust-vma=${vma}`, obj]);
-    return parseObjdump(out, vma);
+    const attributes = runTool(READELF, ["-A", obj]);
+    const spec = /Tag_RISCV_priv_spec: (\d+)\s+Tag_RISCV_priv_spec_minor: (\d+)/.exec(attributes);
+    const privSpec = spec === null ? "1.12" : `${spec[1]}.${spec[2]}`;
+    if (privSpec !== "1.11" && privSpec !== "1.12") throw new Error(`unexpected priv spec ${privSpec}`);
+    return { lines: parseObjdump(out, vma), privSpec };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
