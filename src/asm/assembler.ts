@@ -15,6 +15,8 @@ export class FileAssembler {
   section!: Chunk;
   private readonly localCounts = new Map<string, number>();
   private anchorCount = 0;
+  /** How many `.equ`/`.set` symbols exist; until there is one, `pin` has nothing to substitute. */
+  private equCount = 0;
 
   constructor(readonly file: string, readonly diag: Diagnostics) {
     this.object = { file, chunks: new Map(), symbols: new Map(), globals: new Map(), types: new Map(), sizes: new Map() };
@@ -43,7 +45,10 @@ export class FileAssembler {
       return;
     }
     const def: SymbolDef = { name, pos };
-    if (equ) def.equ = equ;
+    if (equ) {
+      def.equ = equ;
+      this.equCount++;
+    }
     else def.label = { chunk: this.section, offset: this.section.size };
     this.object.symbols.set(name, def);
   }
@@ -60,15 +65,19 @@ export class FileAssembler {
    * relocation names. Call this for every expression at the statement it appears in.
    */
   pin(e: Expr): Expr {
-    if (isPlain(e)) return this.checkRelocs(e);
+    if (isPlain(e) && this.equCount === 0) return this.checkRelocs(e);
     let dot: Expr | undefined;
     return this.checkRelocs(mapLeaves(e, (leaf) => {
       if (leaf.k === "dot") return (dot ??= this.anchor(leaf.pos));
       if (leaf.k === "local") {
         const n = (this.localCounts.get(leaf.label) ?? 0) + (leaf.dir === "f" ? 1 : 0);
-        if (n === 0) this.diag.error(leaf.pos, `no local label '${leaf.label}:' before this '${leaf.label}b'`);
-        return { k: "sym", name: localName(leaf.label, n), pos: leaf.pos };
+        if (n > 0) return { k: "sym", name: localName(leaf.label, n), pos: leaf.pos };
+        this.diag.error(leaf.pos, `no local label '${leaf.label}:' before this '${leaf.label}b'`);
+        return { k: "num", value: 0, pos: leaf.pos };
       }
+      // A constant symbol already set means its value now, even if `.set` changes it later (GNU).
+      const equ = leaf.k === "sym" ? this.object.symbols.get(leaf.name)?.equ : undefined;
+      if (equ?.k === "num") return { k: "num", value: equ.value, pos: leaf.pos };
       return leaf;
     }));
   }

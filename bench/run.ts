@@ -1,0 +1,7 @@
+// `npm run bench`: every benchmark, each printing its figures and its ratio to a peer measured in the
+// same run.
+
+import { benchAssembler } from "./asm.js";
+import { report } from "./report.js";
+
+report("assembler", benchAssembler());
