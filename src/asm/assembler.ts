@@ -1,13 +1,13 @@
 // Pass 1 for one source file: statements -> section chunks, symbols and items to patch.
 // Every size is decided here (no relaxation), so labels get their final chunk offsets at once.
 
-import type { IToken } from "chevrotain";
+import type { IToken } from "./chevrotain.js";
 import type { Expr, SourcePos, Statement } from "./ast.js";
 import type { Diagnostics } from "./diagnostics.js";
-import { evaluate, ExprError, isPlain, mapLeaves, type Value } from "./expr.js";
+import { evaluate, ExprError, type Value } from "./expr.js";
 import { lex, Newline, Semicolon } from "./lexer.js";
 import { Chunk, INTERNAL_PREFIX, type InsnItem, type ObjectFile, type SectionName, type SymbolDef } from "./object.js";
-import { isKnownReloc, parseStatement } from "./parser.js";
+import { isKnownReloc, parseFile, parseStatement } from "./parser.js";
 
 /** State of pass 1 over one file; directives and instructions act on it. */
 export class FileAssembler {
@@ -65,30 +65,44 @@ export class FileAssembler {
    * relocation names. Call this for every expression at the statement it appears in.
    */
   pin(e: Expr): Expr {
-    if (isPlain(e) && this.equCount === 0) return this.checkRelocs(e);
-    let dot: Expr | undefined;
-    return this.checkRelocs(mapLeaves(e, (leaf) => {
-      if (leaf.k === "dot") return (dot ??= this.anchor(leaf.pos));
-      if (leaf.k === "local") {
-        const n = (this.localCounts.get(leaf.label) ?? 0) + (leaf.dir === "f" ? 1 : 0);
-        if (n > 0) return { k: "sym", name: localName(leaf.label, n), pos: leaf.pos };
-        this.diag.error(leaf.pos, `no local label '${leaf.label}:' before this '${leaf.label}b'`);
-        return { k: "num", value: 0, pos: leaf.pos };
+    switch (e.k) {
+      case "num":
+      case "str":
+        return e;
+      case "sym": {
+        // A constant symbol already set means its value now, even if `.set` changes it later (GNU).
+        const equ = this.equCount > 0 ? this.object.symbols.get(e.name)?.equ : undefined;
+        return equ?.k === "num" ? { k: "num", value: equ.value, pos: e.pos } : e;
       }
-      // A constant symbol already set means its value now, even if `.set` changes it later (GNU).
-      const equ = leaf.k === "sym" ? this.object.symbols.get(leaf.name)?.equ : undefined;
-      if (equ?.k === "num") return { k: "num", value: equ.value, pos: leaf.pos };
-      return leaf;
-    }));
-  }
-
-  private checkRelocs(e: Expr): Expr {
-    walk(e, (node) => {
-      if (node.k === "reloc" && !isKnownReloc(node.fn)) {
-        this.diag.error(node.pos, `unsupported relocation '%${node.fn}' (vmos knows %hi, %lo, %pcrel_hi, %pcrel_lo)`);
+      case "dot":
+        return this.anchor(e.pos);
+      case "local": {
+        const n = (this.localCounts.get(e.label) ?? 0) + (e.dir === "f" ? 1 : 0);
+        if (n > 0) return { k: "sym", name: localName(e.label, n), pos: e.pos };
+        this.diag.error(e.pos, `no local label '${e.label}:' before this '${e.label}b'`);
+        return { k: "num", value: 0, pos: e.pos };
       }
-    });
-    return e;
+      case "unary": {
+        const arg = this.pin(e.arg);
+        return arg === e.arg ? e : { ...e, arg };
+      }
+      case "paren": {
+        const inner = this.pin(e.inner);
+        return inner === e.inner ? e : { ...e, inner };
+      }
+      case "binary": {
+        const left = this.pin(e.left);
+        const right = this.pin(e.right);
+        return left === e.left && right === e.right ? e : { ...e, left, right };
+      }
+      case "reloc": {
+        if (!isKnownReloc(e.fn)) {
+          this.diag.error(e.pos, `unsupported relocation '%${e.fn}' (vmos knows %hi, %lo, %pcrel_hi, %pcrel_lo)`);
+        }
+        const arg = this.pin(e.arg);
+        return arg === e.arg ? e : { ...e, arg };
+      }
+    }
   }
 
   /** Value of `e` if it is already known in pass 1 (constants, `.equ`s, same-chunk label differences). */
@@ -131,21 +145,15 @@ export class FileAssembler {
       this.diag.error(pos, "instructions cannot go in .bss (it holds only zeros)");
       return;
     }
-    const offset = chunk.reserve(4);
-    chunk.insns.push({ ...item, offset, pos });
+    const insn = item as InsnItem;
+    insn.offset = chunk.reserve(4);
+    insn.pos = pos;
+    chunk.insns.push(insn);
   }
 }
 
 function localName(label: string, instance: number): string {
   return `${INTERNAL_PREFIX}${label}#${instance}`;
-}
-
-function walk(e: Expr, f: (node: Expr) => void): void {
-  f(e);
-  if (e.k === "unary") walk(e.arg, f);
-  else if (e.k === "binary") { walk(e.left, f); walk(e.right, f); }
-  else if (e.k === "reloc") walk(e.arg, f);
-  else if (e.k === "paren") walk(e.inner, f);
 }
 
 /** Split a token stream into statements at newlines and `;`. */
@@ -160,26 +168,38 @@ export function* statementsOf(tokens: IToken[]): Generator<IToken[]> {
   }
 }
 
+/** All statements of a file: in one parse when it is correct, else one by one to report each error. */
+function parseStatements(tokens: IToken[], file: string, diag: Diagnostics, badLines: Set<number>): Statement[] {
+  const last = tokens[tokens.length - 1];
+  if (badLines.size === 0 && (last === undefined || last.tokenType === Newline || last.tokenType === Semicolon)) {
+    const all = parseFile(tokens, file);
+    if (all) return all;
+  }
+  const statements: Statement[] = [];
+  for (const group of statementsOf(tokens)) {
+    if (badLines.has(group[0]!.startLine ?? 0)) continue; // already reported; parsing the rest misleads
+    const { statement, error } = parseStatement(group, file);
+    if (error) diag.error({ file, line: error.line, col: error.col }, error.message);
+    else statements.push(statement!);
+  }
+  return statements;
+}
+
 export type StatementHandler = (asm: FileAssembler, st: Statement) => void;
 
 /** Pass 1 over one file's text; `handle` gives each statement's mnemonic or directive its meaning. */
 export function assembleFile(file: string, text: string, diag: Diagnostics, handle: StatementHandler): ObjectFile {
   const asm = new FileAssembler(file, diag);
-  const { tokens, errors } = lex(text);
+  // A final newline lets the whole-file parse see every statement terminated.
+  const { tokens, errors } = lex(text.endsWith("\n") ? text : `${text}\n`);
   const badLines = new Set<number>();
   for (const e of errors) {
     diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
     badLines.add(e.line);
   }
-  for (const group of statementsOf(tokens)) {
-    if (badLines.has(group[0]!.startLine ?? 0)) continue; // already reported; parsing the rest misleads
-    const { statement, error } = parseStatement(group, file);
-    if (error) {
-      diag.error({ file, line: error.line, col: error.col }, error.message);
-      continue;
-    }
-    for (const label of statement!.labels) asm.define(label.name, label.pos);
-    if (statement!.op) handle(asm, statement!);
+  for (const statement of parseStatements(tokens, file, diag, badLines)) {
+    for (const label of statement.labels) asm.define(label.name, label.pos);
+    if (statement.op) handle(asm, statement);
   }
   // GNU as pads the end of a code section to its alignment with nops; ld then concatenates.
   const code = asm.object.chunks.get(".text")!;

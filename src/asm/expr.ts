@@ -113,27 +113,3 @@ function reloc(e: Extract<Expr, { k: "reloc" }>, r: Resolver): Value | undefined
     }
   }
 }
-
-/** Rewrite `e` bottom-up with `f` applied to its leaves (used to pin `.` and `1b`/`1f` in pass 1). */
-export function mapLeaves(e: Expr, f: (leaf: Expr) => Expr): Expr {
-  switch (e.k) {
-    case "unary": return { ...e, arg: mapLeaves(e.arg, f) };
-    case "binary": return { ...e, left: mapLeaves(e.left, f), right: mapLeaves(e.right, f) };
-    case "reloc": return { ...e, arg: mapLeaves(e.arg, f) };
-    case "paren": return { ...e, inner: mapLeaves(e.inner, f) };
-    default: return f(e);
-  }
-}
-
-/** True if `e` contains no `.`, local reference or relocation that needs rewriting. */
-export function isPlain(e: Expr): boolean {
-  switch (e.k) {
-    case "dot":
-    case "local": return false;
-    case "unary": return isPlain(e.arg);
-    case "binary": return isPlain(e.left) && isPlain(e.right);
-    case "reloc": return isPlain(e.arg);
-    case "paren": return isPlain(e.inner);
-    default: return true;
-  }
-}

@@ -1,7 +1,7 @@
 // Assembling one instruction statement: a pseudo-instruction form, or a row of the instruction table
 // with its operands read by kind.
 
-import { INSTRUCTIONS, instructionByMnemonic, type InstructionDef, type OperandKind } from "../isa/instructions.js";
+import { INSTRUCTIONS, type InstructionDef, type OperandKind } from "../isa/instructions.js";
 import type { Statement } from "./ast.js";
 import type { FileAssembler } from "./assembler.js";
 import { didYouMean } from "./diagnostics.js";
@@ -18,14 +18,24 @@ const KIND_SYNTAX: Record<OperandKind, string> = {
   branch: "label", jump: "label", uimm20: "imm20", csr: "csr", uimm5: "uimm5", pred: "pred", succ: "succ",
 };
 
-/** Split `amoadd.w.aqrl` into its table row and ordering bits. */
-function lookup(name: string): { def: InstructionDef; aq: boolean; rl: boolean } | undefined {
-  const direct = instructionByMnemonic(name);
-  if (direct) return { def: direct, aq: false, rl: false };
-  const m = /^(.*)\.(aq|rl|aqrl)$/.exec(name);
-  const def = m ? instructionByMnemonic(m[1]!) : undefined;
-  if (!def?.ordering) return undefined;
-  return { def, aq: m![2]!.includes("aq"), rl: m![2]!.includes("rl") };
+interface Mnemonic {
+  def: InstructionDef;
+  aq: boolean;
+  rl: boolean;
+  /** Operand shapes the row takes, e.g. `r,r,e`. */
+  shape: string;
+}
+
+/** Every spelling of every row, with AMO ordering suffixes (`amoadd.w.aqrl`), built once. */
+const MNEMONICS = new Map<string, Mnemonic>();
+for (const def of INSTRUCTIONS) {
+  const shape = def.operands.map((k) => KIND_SHAPE[k]).join(",");
+  MNEMONICS.set(def.mnemonic, { def, aq: false, rl: false, shape });
+  if (def.ordering) {
+    for (const suffix of ["aq", "rl", "aqrl"]) {
+      MNEMONICS.set(`${def.mnemonic}.${suffix}`, { def, aq: suffix.includes("aq"), rl: suffix.includes("rl"), shape });
+    }
+  }
 }
 
 /** Every mnemonic vmos accepts, for "did you mean" suggestions. */
@@ -37,14 +47,16 @@ export function allMnemonics(): string[] {
 export function assembleInstruction(asm: FileAssembler, st: Statement): void {
   const name = st.op!.name.toLowerCase();
   const x = new Expander(asm, st);
-  const shapes = st.operands.map(shapeOf).join(",");
+  let shapes = "";
+  for (let i = 0; i < st.operands.length; i++) shapes += (i === 0 ? "" : ",") + shapeOf(st.operands[i]!);
 
-  const form = PSEUDO_FORMS[name]?.find((f) => f.shape === shapes);
-  if (form) {
-    form.expand(x);
-    return;
+  const forms = PSEUDO_FORMS[name];
+  if (forms !== undefined) {
+    for (const form of forms) {
+      if (form.shape === shapes) return form.expand(x);
+    }
   }
-  const found = lookup(name);
+  const found = MNEMONICS.get(name);
   if (found === undefined) {
     if (PSEUDO_FORMS[name]) return reportOperands(asm, st, name, PSEUDO_FORMS[name]!.map((f) => f.shape));
     const hint = didYouMean(name, allMnemonics());
@@ -52,14 +64,13 @@ export function assembleInstruction(asm: FileAssembler, st: Statement): void {
     return;
   }
   const { def } = found;
-  const expected = def.operands.map((k) => KIND_SHAPE[k]).join(",");
-  if (expected !== shapes) {
-    const forms = [expected, ...(PSEUDO_FORMS[name]?.map((f) => f.shape) ?? [])];
-    return reportOperands(asm, st, name, forms, def);
+  if (found.shape !== shapes) {
+    return reportOperands(asm, st, name, [found.shape, ...(forms?.map((f) => f.shape) ?? [])], def);
   }
   const f: OpFields = { aq: found.aq, rl: found.rl };
   let ok = true;
-  def.operands.forEach((kind, i) => {
+  for (let i = 0; i < def.operands.length; i++) {
+    const kind = def.operands[i]!;
     switch (kind) {
       case "rd": f.rd = x.r(i); break;
       case "rs1": f.rs1 = x.r(i); break;
@@ -81,7 +92,7 @@ export function assembleInstruction(asm: FileAssembler, st: Statement): void {
       }
       default: f.imm = x.e(i);
     }
-  });
+  }
   if (ok) x.op(def.op, f);
 }
 

@@ -1,7 +1,7 @@
 // Tokens of GNU `as` syntax for RISC-V, as a chevrotain lexer.
 // Order matters: chevrotain tries patterns in this order and takes the first match.
 
-import { createToken, Lexer, type IToken, type TokenType } from "chevrotain";
+import { createToken, Lexer, type IToken, type TokenType } from "./chevrotain.js";
 
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\f\v]+/, group: Lexer.SKIPPED });
 // `#` starts a comment anywhere on a RISC-V line (GNU as's comment character for this target).
@@ -61,8 +61,8 @@ export const ALL_TOKENS: TokenType[] = [
 ];
 
 export const asmLexer = new Lexer(ALL_TOKENS, {
-  positionTracking: "full",
-  ensureOptimizations: false,
+  positionTracking: "onlyStart",
+  ensureOptimizations: true,
   // Line terminators are only \n (a \r before it belongs to the Newline token).
   lineTerminatorsPattern: /\n/g,
   lineTerminatorCharacters: ["\n"],

@@ -98,9 +98,10 @@ function place(objects: ObjectFile[]): Map<string, number> {
 function makeResolver(object: ObjectFile, objects: ObjectFile[], globals: Map<string, Owner>, diag: Diagnostics,
   auipcAt: Map<number, { item: InsnItem; resolver: Resolver }>): Resolver {
   const reported = new Set<string>();
-  const valueOf = (owner: Owner, seen: Set<string>): Value | undefined => {
+  const valueOf = (owner: Owner, seen: Set<string> | undefined): Value | undefined => {
     const { def } = owner;
     if (def.label) return { value: def.label.chunk.base + def.label.offset };
+    seen ??= new Set();
     if (seen.has(def.name)) {
       diag.error(def.pos, `symbol '${def.name}' is defined in terms of itself`);
       return undefined;
@@ -108,7 +109,7 @@ function makeResolver(object: ObjectFile, objects: ObjectFile[], globals: Map<st
     seen.add(def.name);
     return evaluate(def.equ!, { symbol: (n, pos) => lookup(n, pos, seen) });
   };
-  const lookup = (name: string, pos: SourcePos, seen: Set<string>): Value | undefined => {
+  const lookup = (name: string, pos: SourcePos, seen: Set<string> | undefined): Value | undefined => {
     const local = object.symbols.get(name);
     const owner = local ? { object, def: local } : globals.get(name);
     if (owner) return valueOf(owner, seen);
@@ -121,7 +122,7 @@ function makeResolver(object: ObjectFile, objects: ObjectFile[], globals: Map<st
     return undefined;
   };
   const resolver: Resolver = {
-    symbol: (name, pos) => lookup(name, pos, new Set()),
+    symbol: (name, pos) => lookup(name, pos, undefined),
     pcrelLo: (label, pos) => {
       const hi = auipcAt.get(label.value);
       const arg = hi?.item.imm;
@@ -139,16 +140,19 @@ function makeResolver(object: ObjectFile, objects: ObjectFile[], globals: Map<st
 function patchChunk(chunk: Chunk, resolver: Resolver, diag: Diagnostics): void {
   const view = new DataView(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength);
   const fields = emptyFields();
+  const atPc: Resolver = { ...resolver, pc: 0 };
   for (const item of chunk.insns) {
     const pc = chunk.base + item.offset;
     let imm = 0;
     if (item.imm !== undefined) {
-      const v = valueAt(item.imm, { ...resolver, pc }, diag);
+      atPc.pc = pc;
+      const v = valueAt(item.imm, atPc, diag);
       if (v === undefined) continue;
       imm = item.immKind === "branch" || item.immKind === "jump" ? v - pc : v;
       if (!inRange(item, imm, v, diag)) continue;
     }
-    Object.assign(fields, { rd: item.rd, rs1: item.rs1, rs2: item.rs2, imm, csr: item.csr, pred: item.pred, succ: item.succ, aq: item.aq, rl: item.rl });
+    fields.rd = item.rd; fields.rs1 = item.rs1; fields.rs2 = item.rs2; fields.imm = imm; fields.csr = item.csr;
+    fields.pred = item.pred; fields.succ = item.succ; fields.aq = item.aq; fields.rl = item.rl;
     view.setUint32(item.offset, encode(item.def, fields), true);
   }
   for (const item of chunk.data) {

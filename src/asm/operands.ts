@@ -44,6 +44,8 @@ export interface OpFields {
 }
 
 const IMMEDIATE_KINDS: ReadonlySet<OperandKind> = new Set(["imm12", "shamt", "mem", "branch", "jump", "uimm20", "uimm5"]);
+/** The operand kind that becomes each row's immediate, by Op. */
+const IMMEDIATE_KIND = INSTRUCTIONS.map((d) => d.operands.find((k) => IMMEDIATE_KINDS.has(k)));
 
 /** The operands of one statement, read by position once their shapes are known to fit. */
 export class Expander {
@@ -113,7 +115,7 @@ export class Expander {
       rs1: f.rs1 ?? 0,
       rs2: f.rs2 ?? 0,
       imm,
-      immKind: def.operands.find((k) => IMMEDIATE_KINDS.has(k)),
+      immKind: IMMEDIATE_KIND[op],
       csr: f.csr ?? 0,
       pred: f.pred ?? 0,
       succ: f.succ ?? 0,

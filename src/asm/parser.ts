@@ -7,9 +7,13 @@
 //   operand    := expr [ '(' name ')' ]                  8(sp), %lo(x)(a0), sym, (a0)
 // Expression precedence is GNU as's, which is not C's: unary > * / % << >> > | & ^ > + -.
 
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import { EmbeddedActionsParser, type IToken, type TokenType } from "./chevrotain.js";
 import type { BinaryOp, Expr, Operand, RelocFn, SourcePos, Statement, UnaryOp } from "./ast.js";
 import * as T from "./lexer.js";
+
+// GNU as precedence, highest first: * / % << >>, then | & ^, then + -.
+const LEVEL: Record<string, number> = { "*": 2, "/": 2, "%": 2, "<<": 2, ">>": 2, "|": 1, "&": 1, "^": 1, "+": 0, "-": 0 };
+const BINARY_TOKENS = [T.Plus, T.Minus, T.Pipe, T.Amp, T.Caret, T.Star, T.Slash, T.Percent, T.ShiftLeft, T.ShiftRight];
 
 const RELOC_FNS: ReadonlySet<string> = new Set(["hi", "lo", "pcrel_hi", "pcrel_lo"]);
 
@@ -20,8 +24,10 @@ export interface SyntaxError {
   message: string;
 }
 
+// Alternatives are built once and cached (chevrotain's advice for embedded actions): an ALT closure
+// created per call costs more than the parse itself. Cached ALTs capture only `this`.
 class StatementParser extends EmbeddedActionsParser {
-  file = "";
+  fileName = "";
 
   constructor() {
     super(T.ALL_TOKENS, { maxLookahead: 3 });
@@ -29,8 +35,26 @@ class StatementParser extends EmbeddedActionsParser {
   }
 
   private pos(tok: IToken): SourcePos {
-    return { file: this.file, line: tok.startLine ?? 0, col: tok.startColumn ?? 0 };
+    return { file: this.fileName, line: tok.startLine ?? 0, col: tok.startColumn ?? 0 };
   }
+
+  private separatorAlts?: { ALT: () => IToken }[];
+
+  /** A whole file: statements separated by newlines or `;`. Empty statements are dropped. */
+  file = this.RULE("file", (): Statement[] => {
+    const list: Statement[] = [];
+    this.MANY(() => {
+      const st = this.SUBRULE(this.statement);
+      this.ACTION(() => {
+        if (st.labels.length > 0 || st.op !== undefined) list.push(st);
+      });
+      this.OR((this.separatorAlts ??= this.tokenAlts([T.Newline, T.Semicolon])));
+    });
+    return list;
+  });
+
+  private labelAlts?: { ALT: () => IToken }[];
+  private tailAlts?: { ALT: () => Operand[] | Expr }[];
 
   statement = this.RULE("statement", (): Statement => {
     const labels: Statement["labels"] = [];
@@ -38,122 +62,139 @@ class StatementParser extends EmbeddedActionsParser {
     let operands: Operand[] = [];
     const first = this.LA(1);
     this.MANY(() => {
-      const tok = this.OR([
+      const tok = this.OR((this.labelAlts ??= [
         { ALT: () => this.CONSUME(T.Identifier) },
         { ALT: () => this.CONSUME(T.DecNumber) },
-      ]);
+      ]));
       this.CONSUME(T.Colon);
       labels.push({ name: tok.image, pos: this.pos(tok) });
     });
     this.OPTION(() => {
       const name = this.CONSUME2(T.Identifier);
       op = { name: name.image, pos: this.pos(name) };
-      this.OPTION2(() => {
-        this.OR2([
-          {
-            // `sym = expr` is GNU shorthand for `.set sym, expr`.
-            ALT: () => {
-              const eq = this.CONSUME(T.Equals);
-              const value = this.SUBRULE(this.expr);
-              operands = [
-                { expr: { k: "sym", name: name.image, pos: this.pos(name) }, pos: this.pos(name) },
-                { expr: value, pos: this.pos(eq) },
-              ];
-              op = { name: ".set", pos: this.pos(name) };
-            },
-          },
-          { ALT: () => { operands = this.SUBRULE(this.operandList); } },
-        ]);
-      });
+      const tail = this.OPTION2(() => this.OR2((this.tailAlts ??= [
+        // `sym = expr` is GNU shorthand for `.set sym, expr`.
+        { ALT: () => { this.CONSUME(T.Equals); return this.SUBRULE(this.expr); } },
+        { ALT: () => this.SUBRULE(this.operandList) },
+      ])));
+      if (Array.isArray(tail)) operands = tail;
+      else if (tail !== undefined) {
+        operands = [{ expr: { k: "sym", name: name.image, pos: op.pos }, pos: op.pos }, { expr: tail, pos: tail.pos }];
+        op = { name: ".set", pos: op.pos };
+      }
     });
     return { labels, op, operands, pos: this.pos(first) };
   });
 
   private operandList = this.RULE("operandList", (): Operand[] => {
     const list: Operand[] = [];
-    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => list.push(this.SUBRULE(this.operand)) });
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const start = this.LA(1);
+        const expr = this.SUBRULE(this.expr);
+        const base = this.OPTION(() => {
+          this.CONSUME(T.LParen);
+          const reg = this.CONSUME(T.Identifier);
+          this.CONSUME(T.RParen);
+          return { name: reg.image, pos: this.pos(reg) };
+        });
+        list.push({ expr, base, pos: this.pos(start) });
+      },
+    });
     return list;
   });
 
-  private operand = this.RULE("operand", (): Operand => {
-    const start = this.LA(1);
-    const expr = this.SUBRULE(this.expr);
-    let base: Operand["base"];
-    this.OPTION(() => {
-      this.CONSUME(T.LParen);
-      const reg = this.CONSUME(T.Identifier);
-      this.CONSUME(T.RParen);
-      base = { name: reg.image, pos: this.pos(reg) };
+  private binaryAlts?: { ALT: () => IToken }[];
+  private prefixAlts?: { ALT: () => IToken }[];
+
+  /**
+   * An expression as a flat list `prefix* primary (binop prefix* primary)*`, folded by precedence in
+   * the action: one rule call per expression instead of one per precedence level.
+   */
+  private expr = this.RULE("expr", (): Expr => {
+    const first = this.SUBRULE(this.prefixed);
+    // Most operands are a single term: allocate the operator lists only when there is an operator.
+    let operands: Expr[] | undefined;
+    let ops: IToken[] | undefined;
+    this.MANY(() => {
+      const op = this.OR((this.binaryAlts ??= this.tokenAlts(BINARY_TOKENS)));
+      const term = this.SUBRULE2(this.prefixed);
+      (ops ??= []).push(op);
+      (operands ??= [first]).push(term);
     });
-    return { expr, base, pos: this.pos(start) };
+    return ops === undefined ? first : this.ACTION(() => this.fold(operands!, ops!));
   });
 
-  private expr = this.RULE("expr", (): Expr => this.binaryLevel(this.bitwise, [T.Plus, T.Minus]));
-  private bitwise = this.RULE("bitwise", (): Expr => this.binaryLevel(this.multiplicative, [T.Pipe, T.Amp, T.Caret]));
-  private multiplicative = this.RULE("multiplicative", (): Expr =>
-    this.binaryLevel(this.unary, [T.Star, T.Slash, T.Percent, T.ShiftLeft, T.ShiftRight]));
-
-  /** One precedence level: operand (op operand)*, left-associative. */
-  private binaryLevel(next: () => Expr, ops: TokenType[]): Expr {
-    let left = this.SUBRULE(next);
+  private prefixed = this.RULE("prefixed", (): Expr => {
+    let prefixes: IToken[] | undefined;
     this.MANY(() => {
-      const opTok = this.OR(ops.map((t) => ({ ALT: () => this.CONSUME(t) })));
-      const right = this.SUBRULE2(next);
-      left = { k: "binary", op: opTok.image as BinaryOp, left, right, pos: this.pos(opTok) };
+      const tok = this.OR((this.prefixAlts ??= this.tokenAlts([T.Minus, T.Tilde, T.Plus])));
+      (prefixes ??= []).push(tok);
     });
-    return left;
+    let e = this.SUBRULE(this.primary);
+    if (prefixes === undefined) return e;
+    for (let i = prefixes.length - 1; i >= 0; i--) {
+      e = { k: "unary", op: prefixes[i]!.image as UnaryOp, arg: e, pos: this.pos(prefixes[i]!) };
+    }
+    return e;
+  });
+
+  /** Precedence climbing over `a op b op c ...` (operand i is followed by op i), left-associative. */
+  private fold(operands: Expr[], ops: IToken[]): Expr {
+    let i = 0;
+    const climb = (minLevel: number): Expr => {
+      let left = operands[i]!;
+      while (i < ops.length && LEVEL[ops[i]!.image]! >= minLevel) {
+        const opTok = ops[i++]!;
+        const right = climb(LEVEL[opTok.image]! + 1);
+        left = { k: "binary", op: opTok.image as BinaryOp, left, right, pos: this.pos(opTok) };
+      }
+      return left;
+    };
+    return climb(0);
   }
 
-  private unary = this.RULE("unary", (): Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const opTok = this.OR2([
-            { ALT: () => this.CONSUME(T.Minus) },
-            { ALT: () => this.CONSUME(T.Tilde) },
-            { ALT: () => this.CONSUME(T.Plus) },
-          ]);
-          const arg = this.SUBRULE(this.unary);
-          return { k: "unary", op: opTok.image as UnaryOp, arg, pos: this.pos(opTok) } as Expr;
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]));
+  private tokenAlts(types: TokenType[]): { ALT: () => IToken }[] {
+    return types.map((t) => ({ ALT: () => this.CONSUME(t) }));
+  }
+
+  private primaryAlts?: { ALT: () => Expr }[];
 
   private primary = this.RULE("primary", (): Expr =>
-    this.OR([
-      { ALT: () => numberExpr(this.CONSUME(T.HexOrBinNumber), this.file) },
-      { ALT: () => numberExpr(this.CONSUME(T.DecNumber), this.file) },
+    this.OR((this.primaryAlts ??= [
+      { ALT: () => this.numberExpr(this.CONSUME(T.HexOrBinNumber)) },
+      { ALT: () => this.numberExpr(this.CONSUME(T.DecNumber)) },
       {
         ALT: () => {
           const tok = this.CONSUME(T.LocalRef);
           const image = tok.image;
-          return { k: "local", label: image.slice(0, -1), dir: image.endsWith("b") ? "b" : "f", pos: this.pos(tok) } as Expr;
+          return { k: "local", label: image.slice(0, -1), dir: image.endsWith("b") ? "b" : "f", pos: this.pos(tok) };
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(T.CharLit);
-          return { k: "num", value: charValue(tok.image), pos: this.pos(tok) } as Expr;
+          return { k: "num", value: charValue(tok.image), pos: this.pos(tok) };
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(T.StringLit);
-          return { k: "str", value: unescapeString(tok.image.slice(1, -1)), pos: this.pos(tok) } as Expr;
+          return { k: "str", value: unescapeString(tok.image.slice(1, -1)), pos: this.pos(tok) };
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(T.Tag);
-          return { k: "sym", name: tok.image, pos: this.pos(tok) } as Expr;
+          return { k: "sym", name: tok.image, pos: this.pos(tok) };
         },
       },
       {
         ALT: () => {
           const tok = this.CONSUME(T.Identifier);
           const pos = this.pos(tok);
-          return (tok.image === "." ? { k: "dot", pos } : { k: "sym", name: tok.image, pos }) as Expr;
+          return tok.image === "." ? { k: "dot", pos } : { k: "sym", name: tok.image, pos };
         },
       },
       {
@@ -162,7 +203,7 @@ class StatementParser extends EmbeddedActionsParser {
           this.CONSUME(T.LParen);
           const arg = this.SUBRULE(this.expr);
           this.CONSUME(T.RParen);
-          return { k: "reloc", fn: tok.image.slice(1) as RelocFn, arg, pos: this.pos(tok) } as Expr;
+          return { k: "reloc", fn: tok.image.slice(1) as RelocFn, arg, pos: this.pos(tok) };
         },
       },
       {
@@ -170,14 +211,14 @@ class StatementParser extends EmbeddedActionsParser {
           const open = this.CONSUME2(T.LParen);
           const inner = this.SUBRULE2(this.expr);
           this.CONSUME2(T.RParen);
-          return { k: "paren", inner, pos: this.pos(open) } as Expr;
+          return { k: "paren", inner, pos: this.pos(open) };
         },
       },
-    ]));
-}
+    ])));
 
-function numberExpr(tok: IToken, file: string): Expr {
-  return { k: "num", value: numberValue(tok.image), pos: { file, line: tok.startLine ?? 0, col: tok.startColumn ?? 0 } };
+  private numberExpr(tok: IToken): Expr {
+    return { k: "num", value: numberValue(tok.image), pos: this.pos(tok) };
+  }
 }
 
 /** Value of a numeric literal: 0x hex, 0b binary, leading-0 octal (as GNU as reads it), decimal. */
@@ -226,7 +267,7 @@ const parser = new StatementParser();
 
 /** Parse one statement's tokens (no newline tokens inside). */
 export function parseStatement(tokens: IToken[], file: string): { statement?: Statement; error?: SyntaxError } {
-  parser.file = file;
+  parser.fileName = file;
   parser.input = tokens;
   const statement = parser.statement();
   const err = parser.errors[0];
@@ -234,9 +275,21 @@ export function parseStatement(tokens: IToken[], file: string): { statement?: St
   const tok = err.token;
   const atEnd = tok.tokenType === undefined || tok.image === "" || Number.isNaN(tok.startOffset);
   const last = tokens[tokens.length - 1];
-  const line = atEnd ? (last?.endLine ?? 0) : (tok.startLine ?? 0);
-  const col = atEnd ? (last?.endColumn ?? 0) + 1 : (tok.startColumn ?? 0);
+  const line = atEnd ? (last?.startLine ?? 0) : (tok.startLine ?? 0);
+  const col = atEnd ? (last?.startColumn ?? 0) + (last?.image.length ?? 0) : (tok.startColumn ?? 0);
   return { error: { line, col, message: syntaxMessage(tok, atEnd, err.name) } };
+}
+
+/**
+ * Parse a whole file's tokens in one pass, the fast path for correct files. Returns undefined on any
+ * syntax error: the caller then parses statement by statement to report every error precisely.
+ * `tokens` must end with a separator token.
+ */
+export function parseFile(tokens: IToken[], file: string): Statement[] | undefined {
+  parser.fileName = file;
+  parser.input = tokens;
+  const statements = parser.file();
+  return parser.errors.length === 0 ? statements : undefined;
 }
 
 function syntaxMessage(tok: IToken, atEnd: boolean, kind: string): string {

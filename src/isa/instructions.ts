@@ -168,13 +168,6 @@ for (let op = 0; op < Op.COUNT; op++) {
 /** All instructions, indexed by `Op`. */
 export const INSTRUCTIONS: readonly InstructionDef[] = TABLE;
 
-const BY_MNEMONIC = new Map(TABLE.map((d) => [d.mnemonic, d]));
-
-/** The row for a base mnemonic (without `.aq`/`.rl` suffixes), or undefined. */
-export function instructionByMnemonic(mnemonic: string): InstructionDef | undefined {
-  return BY_MNEMONIC.get(mnemonic);
-}
-
 /** User-readable counter CSRs (Zicntr): the only CSRs a U-mode program may touch in vmos. */
 export const CSR_NAMES: ReadonlyMap<string, number> = new Map([
   ["cycle", 0xc00], ["time", 0xc01], ["instret", 0xc02],
