@@ -6,9 +6,13 @@ import { assemble, formatDiagnostic, type SourceFile } from "../asm/index.js";
 import { CliError } from "./errors.js";
 import { readInput } from "./files.js";
 
+/** Colours for stderr: only when it is a terminal (and NO_COLOR is unset), whatever stdout is. */
+const stderrColors = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+
 /** Print diagnostics to stderr, colouring the severity when stderr is a terminal. */
 export function printDiagnostics(result: ReturnType<typeof assemble>, files: SourceFile[]): void {
   const sources = new Map(files.map((f) => [f.name, f.text]));
+  const pc = stderrColors;
   for (const d of result.diagnostics) {
     const text = formatDiagnostic(d, sources);
     const coloured = text.replace(/: (error|warning): /, (_m, sev: string) => `: ${sev === "error" ? pc.red(pc.bold(sev)) : pc.yellow(pc.bold(sev))}: `);
