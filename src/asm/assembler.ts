@@ -18,9 +18,51 @@ export class FileAssembler {
   /** How many `.equ`/`.set` symbols exist; until there is one, `pin` has nothing to substitute. */
   private equCount = 0;
 
-  constructor(readonly file: string, readonly diag: Diagnostics) {
+  private includeDepth = 0;
+  private handler?: StatementHandler;
+
+  constructor(readonly file: string, readonly diag: Diagnostics, private readonly include?: IncludeResolver,
+    /** Where included texts are recorded, for diagnostics. */
+    private readonly sources?: Map<string, string>) {
     this.object = { file, chunks: new Map(), symbols: new Map(), globals: new Map(), types: new Map(), sizes: new Map() };
     this.switchSection(".text");
+  }
+
+  /** Lex, parse and handle `text` (the file itself or an included one) into this file's object. */
+  assembleText(file: string, text: string, handle: StatementHandler): void {
+    this.handler = handle;
+    // A final newline lets the whole-file parse see every statement terminated.
+    const { tokens, errors } = lex(text.endsWith("\n") ? text : `${text}\n`);
+    const badLines = new Set<number>();
+    for (const e of errors) {
+      this.diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
+      badLines.add(e.line);
+    }
+    for (const statement of parseStatements(tokens, file, this.diag, badLines)) {
+      for (const label of statement.labels) this.define(label.name, label.pos);
+      if (statement.op) handle(this, statement);
+    }
+  }
+
+  /** `.include "path"`: assemble another file's text here, as GNU as does, in this file's scope. */
+  includeFile(path: string, pos: SourcePos): void {
+    if (this.include === undefined) {
+      this.diag.error(pos, ".include needs a file system (use vmos asm or vmos run)");
+      return;
+    }
+    if (this.includeDepth >= MAX_INCLUDE_DEPTH) {
+      this.diag.error(pos, `.include nested more than ${MAX_INCLUDE_DEPTH} deep (does a file include itself?)`);
+      return;
+    }
+    const found = this.include(path, pos.file);
+    if ("error" in found) {
+      this.diag.error(pos, `cannot include '${path}': ${found.error}`);
+      return;
+    }
+    this.sources?.set(found.name, found.text);
+    this.includeDepth++;
+    this.assembleText(found.name, found.text, this.handler!);
+    this.includeDepth--;
   }
 
   switchSection(name: SectionName): void {
@@ -187,20 +229,17 @@ function parseStatements(tokens: IToken[], file: string, diag: Diagnostics, badL
 
 export type StatementHandler = (asm: FileAssembler, st: Statement) => void;
 
+/** Finds an `.include`d file: its name (for diagnostics) and text, or why it cannot be read. */
+export type IncludeResolver = (path: string, fromFile: string) => { name: string; text: string } | { error: string };
+
+/** GNU as has no fixed limit; 16 levels catch a file that includes itself long before the stack does. */
+const MAX_INCLUDE_DEPTH = 16;
+
 /** Pass 1 over one file's text; `handle` gives each statement's mnemonic or directive its meaning. */
-export function assembleFile(file: string, text: string, diag: Diagnostics, handle: StatementHandler): ObjectFile {
-  const asm = new FileAssembler(file, diag);
-  // A final newline lets the whole-file parse see every statement terminated.
-  const { tokens, errors } = lex(text.endsWith("\n") ? text : `${text}\n`);
-  const badLines = new Set<number>();
-  for (const e of errors) {
-    diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
-    badLines.add(e.line);
-  }
-  for (const statement of parseStatements(tokens, file, diag, badLines)) {
-    for (const label of statement.labels) asm.define(label.name, label.pos);
-    if (statement.op) handle(asm, statement);
-  }
+export function assembleFile(file: string, text: string, diag: Diagnostics, handle: StatementHandler,
+  include?: IncludeResolver, sources?: Map<string, string>): ObjectFile {
+  const asm = new FileAssembler(file, diag, include, sources);
+  asm.assembleText(file, text, handle);
   // GNU as pads the end of a code section to its alignment with nops; ld then concatenates.
   const code = asm.object.chunks.get(".text")!;
   code.padTo(code.align);

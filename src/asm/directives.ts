@@ -165,6 +165,15 @@ function option(asm: FileAssembler, st: Statement): void {
   else if (name === "pic") asm.diag.warning(st.op!.pos, ".option pic ignored: vmos links static executables, so 'la' stays pc-relative");
 }
 
+function include(asm: FileAssembler, st: Statement): void {
+  const arg = st.operands[0]?.expr;
+  if (st.operands.length !== 1 || arg?.k !== "str") {
+    asm.diag.error(st.op!.pos, '.include needs one file name in double quotes');
+    return;
+  }
+  asm.includeFile(arg.value, st.op!.pos);
+}
+
 const ignored: Directive = () => {};
 
 const DIRECTIVES: Readonly<Record<string, Directive>> = {
@@ -186,6 +195,7 @@ const DIRECTIVES: Readonly<Record<string, Directive>> = {
   ".balign": align((v) => (v > 0 && (v & (v - 1)) === 0 ? v : undefined)),
   ".equ": setSymbol(true), ".set": setSymbol(true), ".equiv": setSymbol(false),
   ".option": option,
+  ".include": include,
   ".file": ignored, ".ident": ignored, ".attribute": ignored, ".end": ignored,
   ".cfi_startproc": ignored, ".cfi_endproc": ignored, ".cfi_sections": ignored, ".addrsig": ignored,
 };

@@ -18,7 +18,8 @@ program
   .description("assemble and link GNU-syntax RV32IMA source files into a static ELF32 executable")
   .argument("<files...>", "assembly source files, linked in order")
   .option("-o, --output <file>", "output executable", "a.out")
-  .action((files: string[], opts: { output: string }) => asmCommand(files, opts.output));
+  .option("-I, --include-dir <dir...>", "also look for .include files here", [])
+  .action((files: string[], opts: { output: string; includeDir: string[] }) => asmCommand(files, opts.output, opts.includeDir));
 
 program
   .command("objdump")

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { decode } from "../../src/isa/decode.js";
 import { immI, immJ, immU } from "../../src/isa/formats.js";
+import { assemble } from "../../src/asm/index.js";
 import { asm, errors, START, textWords } from "./helpers.js";
 
 describe("assembler semantics", () => {
@@ -57,5 +58,37 @@ describe("assembler semantics", () => {
 
   it("rejects a symbol defined in terms of itself", () => {
     expect(errors(asm(`${START}  .word a\n.equ a, b + 1\n.equ b, a\n`)).some((e) => e.includes("defined in terms of itself"))).toBe(true);
+  });
+});
+
+describe(".include", () => {
+  const files: Record<string, string> = {
+    "lib/util.s": "util: ret\n",
+    "lib/loop.s": '.include "loop.s"\n',
+    "lib/bad.s": "  addx a0, a0, a0\n",
+  };
+  const include = (path: string, from: string) => {
+    const dir = from.includes("/") ? from.slice(0, from.lastIndexOf("/") + 1) : "";
+    const name = files[dir + path] !== undefined ? dir + path : path;
+    return files[name] !== undefined ? { name, text: files[name]! } : { error: "not found" };
+  };
+
+  it("assembles the included text in place, in the including file's scope", () => {
+    const r = assemble([{ name: "t.s", text: `${START}  call util\n.include "lib/util.s"\n` }], { include });
+    expect(errors(r as never)).toEqual([]);
+    expect(r.image!.symbols.map((s) => s.name).sort()).toEqual(["_start", "util"]);
+  });
+
+  it("reports errors inside the included file with its own name and line", () => {
+    const r = assemble([{ name: "t.s", text: `${START}.include "lib/bad.s"\n` }], { include });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}`)).toEqual(["lib/bad.s:1:3"]);
+    expect(r.sources.get("lib/bad.s")).toBe(files["lib/bad.s"]);
+  });
+
+  it("stops a file that includes itself, and reports a missing one", () => {
+    const loop = assemble([{ name: "t.s", text: `${START}.include "lib/loop.s"\n` }], { include });
+    expect(loop.diagnostics[0]!.message).toMatch(/nested more than 16 deep/);
+    const missing = assemble([{ name: "t.s", text: `${START}.include "nope.s"\n` }], { include });
+    expect(missing.diagnostics[0]!.message).toBe("cannot include 'nope.s': not found");
   });
 });
