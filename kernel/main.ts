@@ -1,0 +1,93 @@
+// Linux: init/main.c start_kernel(), then the init process and the scheduler loop.
+// Memory first (mem_map, the buddy allocator, the zero page), then pid 1 from the ELF named on the
+// command line, then: run the current task for a quantum, handle whatever trap stopped it, repeat.
+
+import { COST } from "../src/hw/clock.js";
+import { Exit } from "../src/hw/cpu.js";
+import type { Machine } from "../src/hw/machine.js";
+import { Kernel, type ConsoleIo, type KernelOptions } from "./kernel.js";
+import { check_kernel } from "./mm/check.js";
+import { SetPageReserved } from "./mm/page.js";
+import { alloc_page, mem_init, nr_free_pages, type MemInitOptions } from "./mm/page_alloc.js";
+import { ExecError, load_elf_binary } from "./proc/exec.js";
+import { shell_status } from "./proc/exit.js";
+import { task_struct } from "./proc/task.js";
+import { enqueue_task, schedule } from "./sched/core.js";
+import type { Tracer } from "./trace.js";
+import { handle_trap } from "./trap.js";
+
+/** Boot the kernel on `machine`: memory management up, no processes yet. */
+export function start_kernel(machine: Machine, options: KernelOptions, trace: Tracer, io: ConsoleIo, mem: MemInitOptions = {}): Kernel {
+  const k = new Kernel(machine, options, trace, io);
+  const { zone, mem_map } = mem_init(machine.ram.frames, mem);
+  k.zone = zone;
+  k.mem_map = mem_map;
+  // Linux: empty_zero_page, shared by every read fault on untouched anonymous memory.
+  const zero = alloc_page(zone);
+  if (zero === null) throw new ExecError(12, "not enough memory to boot");
+  machine.ram.zeroFrame(zero.pfn);
+  SetPageReserved(zero);
+  k.zero_pfn = zero.pfn;
+  k.boot_free_pages = nr_free_pages(zone);
+  return k;
+}
+
+/** How the run ended, for `vmos run`'s exit status and --stats. */
+export interface RunOutcome {
+  /** What a shell would report for init: its exit status, or 128 + the signal that killed it. */
+  status: number;
+  reason: "exit" | "signal" | "max-steps";
+  init: task_struct;
+}
+
+/** Linux: kernel_init() -> run_init_process(): exec the program as pid 1 and run until it exits. */
+export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: string[], envp: string[]): RunOutcome {
+  const init = new task_struct(k.next_pid++, path.split("/").pop() ?? path);
+  k.trace.pid = init.pid;
+  const { mm, entry, sp } = load_elf_binary(k, path, bytes, argv, envp);
+  init.mm = mm;
+  init.regs.pc = entry;
+  init.regs.x[2] = sp;
+  k.tasks.set(init.pid, init);
+  enqueue_task(k, init);
+  if (k.options.check) check_kernel(k);
+  const outcome: RunOutcome = { status: 0, reason: "exit", init };
+  const cpu = k.machine.cpu;
+  const clock = k.machine.clock;
+  for (;;) {
+    const task = schedule(k);
+    if (task === null) break;
+    record_peaks(task);
+    let budget = k.options.quantum;
+    if (k.options.maxSteps > 0) {
+      budget = Math.min(budget, k.options.maxSteps - k.instructions);
+      if (budget <= 0) {
+        outcome.reason = "max-steps";
+        break;
+      }
+    }
+    const before = cpu.instret;
+    const start = clock.cycles;
+    const exit = cpu.run(budget);
+    k.instructions += cpu.instret - before;
+    task.utime_cycles += clock.cycles - start;
+    const kstart = clock.cycles;
+    if (exit === Exit.Trap) {
+      handle_trap(k, task);
+    } else {
+      clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
+    }
+    task.stime_cycles += clock.cycles - kstart;
+    if (task === init && init.state !== "TASK_RUNNING") break;
+  }
+  outcome.status = outcome.reason === "max-steps" ? 124 : shell_status(init.exit_code);
+  if (outcome.reason !== "max-steps" && (init.exit_code & 0x7f) !== 0) outcome.reason = "signal";
+  return outcome;
+}
+
+/** Keep the peaks --stats reports while the mm is alive (exit_mm records the final ones). */
+function record_peaks(task: task_struct): void {
+  const mm = task.mm;
+  if (mm === null) return;
+  task.maxpgtables = Math.max(task.maxpgtables, mm.pgtables_bytes / 4096);
+}

@@ -1,0 +1,102 @@
+// The invariant checker behind --check (and the tests): recount everything from scratch and compare
+// with the bookkeeping. Every frame must be exactly one of: free in the buddy allocator, a page table
+// of a live mm, the zero page, or mapped by PTEs whose count equals its _mapcount + 1 and _refcount.
+// The first inconsistency is thrown as a KernelBug naming it: a vmos bug, never a guest's fault.
+
+import { PTE_V } from "../../src/hw/sv32.js";
+import { KernelBug } from "../bug.js";
+import { hex } from "../trace.js";
+import type { Kernel } from "../kernel.js";
+import { get_mm_counter, NR_MM_COUNTERS, TASK_SIZE, type mm_struct } from "./mm_types.js";
+import { PageReserved, PageTable } from "./page.js";
+import { check_buddy } from "./page_alloc.js";
+import { pte_none, pte_pfn, pte_present, pte_special, PTRS_PER_PTE } from "./pgtable.js";
+import { mm_counter } from "./rmap.js";
+import { find_vma, validate_mm_rb } from "./vma_tree.js";
+
+function fail(what: string): never {
+  throw new KernelBug(`invariant check failed: ${what}`);
+}
+
+/** Every distinct live mm (several tasks may share one later). */
+function live_mms(k: Kernel): mm_struct[] {
+  const seen = new Set<mm_struct>();
+  for (const t of k.tasks.values()) if (t.mm !== null) seen.add(t.mm);
+  return [...seen];
+}
+
+/** Walk one mm's page tables: count page-table frames and mapping references, check RSS and VMAs. */
+function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<number, number>): void {
+  const ram = k.machine.ram;
+  const vmaProblem = validate_mm_rb(mm);
+  if (vmaProblem !== null) fail(`VMA tree of ${mm.exe_name}: ${vmaProblem}`);
+  if (tables.has(mm.pgd)) fail(`pgd pfn ${hex(mm.pgd)} of ${mm.exe_name} is also another page table`);
+  tables.add(mm.pgd);
+  let nTables = 1;
+  const rss = new Array<number>(NR_MM_COUNTERS).fill(0);
+  for (let i = 0; i < PTRS_PER_PTE; i++) {
+    const pgd = ram.read32(mm.pgd * 4096 + i * 4);
+    if ((pgd & PTE_V) === 0) continue;
+    const table = pte_pfn(pgd);
+    if (tables.has(table)) fail(`PTE table pfn ${hex(table)} is used twice`);
+    if (!PageTable(k.mem_map[table]!)) fail(`pgd entry ${i} of ${mm.exe_name} points at pfn ${hex(table)}, which is not a page table`);
+    tables.add(table);
+    nTables++;
+    for (let j = 0; j < PTRS_PER_PTE; j++) {
+      const pte = ram.read32(table * 4096 + j * 4);
+      if (pte_none(pte)) continue;
+      const va = ((i << 22) | (j << 12)) >>> 0;
+      if (va >= TASK_SIZE) fail(`PTE for ${hex(va)} above TASK_SIZE in ${mm.exe_name}`);
+      const vma = find_vma(mm, va);
+      if (vma === null || vma.vm_start > va) fail(`PTE for ${hex(va)} in ${mm.exe_name} lies outside every VMA`);
+      if (!pte_present(pte)) continue;
+      const pfn = pte_pfn(pte);
+      if (pte_special(pte)) {
+        if (pfn !== k.zero_pfn) fail(`special PTE at ${hex(va)} maps pfn ${hex(pfn)}, not the zero page`);
+        continue;
+      }
+      mapped.set(pfn, (mapped.get(pfn) ?? 0) + 1);
+      rss[mm_counter(k.mem_map[pfn]!)]++;
+    }
+  }
+  if (mm.pgtables_bytes !== nTables * 4096) fail(`${mm.exe_name}: pgtables_bytes ${mm.pgtables_bytes} but ${nTables} page tables found`);
+  for (let c = 0; c < NR_MM_COUNTERS; c++) {
+    if (c === 2) continue; // MM_SWAPENTS: no swap yet
+    if (get_mm_counter(mm, c) !== rss[c]) fail(`${mm.exe_name}: RSS counter ${c} is ${get_mm_counter(mm, c)} but ${rss[c]} pages are mapped`);
+  }
+}
+
+/** Frames inside free buddy blocks (only a block's first page carries PageBuddy, as in Linux). */
+function free_frames(k: Kernel): Set<number> {
+  const free = new Set<number>();
+  k.zone.free_area.forEach((area, order) => {
+    for (let p = area.free_list; p !== null; p = p.lru_next) {
+      for (let i = 0; i < 1 << order; i++) free.add(p.pfn + i);
+    }
+  });
+  return free;
+}
+
+/** Recount all of memory; throws KernelBug at the first inconsistency. */
+export function check_kernel(k: Kernel): void {
+  const buddy = check_buddy(k.zone);
+  if (buddy !== null) fail(`buddy allocator: ${buddy}`);
+  const free = free_frames(k);
+  const tables = new Set<number>();
+  const mapped = new Map<number, number>();
+  for (const mm of live_mms(k)) check_mm(k, mm, tables, mapped);
+  for (const p of k.mem_map) {
+    const refs = mapped.get(p.pfn) ?? 0;
+    if (free.has(p.pfn)) {
+      if (refs > 0 || tables.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is free but still mapped or used as a page table`);
+    } else if (PageTable(p)) {
+      if (!tables.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is marked as a page table but no live mm uses it (leaked)`);
+    } else if (p.pfn === k.zero_pfn) {
+      if (!PageReserved(p)) fail("the zero page is not reserved");
+    } else if (refs === 0) {
+      fail(`pfn ${hex(p.pfn)} is allocated but nothing maps it (leaked): refcount ${p._refcount}, mapcount ${p._mapcount + 1}`);
+    } else if (p._mapcount + 1 !== refs || p._refcount !== refs) {
+      fail(`pfn ${hex(p.pfn)} is mapped by ${refs} PTEs but has mapcount ${p._mapcount + 1}, refcount ${p._refcount}`);
+    }
+  }
+}

@@ -1,0 +1,281 @@
+// Linux: mm/memory.c. The page-fault handlers below handle_mm_fault(), and unmapping.
+//
+//   handle_mm_fault -> __handle_mm_fault -> handle_pte_fault
+//       PTE empty, anonymous VMA   -> do_anonymous_page   (read: the zero page; write: a new zeroed page)
+//       PTE empty, file VMA        -> do_fault            (read: do_read_fault; private write: do_cow_fault)
+//       present, write, read-only  -> do_wp_page          (reuse if we are the only user, else wp_page_copy)
+
+import { COST } from "../../src/hw/clock.js";
+import { hex } from "../trace.js";
+import { file_readpage } from "../fs/file.js";
+import type { task_struct } from "../proc/task.js";
+import { add_mm_counter, MM_ANONPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
+import { page_count, page_mapcount, type page } from "./page.js";
+import { alloc_page, put_page } from "./page_alloc.js";
+import {
+  maybe_mkwrite, pfn_pte, pte_alloc, pte_mkdirty, pte_mkwrite, pte_mkspecial, pte_mkyoung, pte_none, pte_offset,
+  pte_perms, pte_pfn, pte_present, pte_special, pte_write, set_pte_at, flush_tlb_page,
+} from "./pgtable.js";
+import { linear_page_index, mm_counter, page_add_new_anon_rmap, page_add_rmap, PageAnon, page_remove_rmap } from "./rmap.js";
+import { VM_SHARED, VM_WRITE, type vm_area_struct } from "./vma.js";
+
+// Linux: enum fault_flag (include/linux/mm.h).
+export const FAULT_FLAG_WRITE = 0x01;
+export const FAULT_FLAG_USER = 0x40;
+export const FAULT_FLAG_INSTRUCTION = 0x100;
+
+// Linux: vm_fault_t bits (include/linux/mm_types.h).
+export const VM_FAULT_OOM = 0x1;
+export const VM_FAULT_SIGBUS = 0x2;
+export const VM_FAULT_MAJOR = 0x4;
+export const VM_FAULT_WRITE = 0x8;
+export const VM_FAULT_SIGSEGV = 0x40;
+export const VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV;
+
+/** Linux: struct vm_fault: one fault being handled. */
+interface vm_fault {
+  vma: vm_area_struct;
+  mm: mm_struct;
+  /** Faulting address, page aligned. */
+  address: number;
+  flags: number;
+  pgoff: number;
+  /** Physical address of the PTE, and its value when the fault started. */
+  ptep: number;
+  orig_pte: number;
+}
+
+/** Linux: vma_is_anonymous(): no file behind it. */
+export function vma_is_anonymous(vma: vm_area_struct): boolean {
+  return vma.vm_file === null;
+}
+
+/**
+ * Linux: handle_mm_fault(): resolve a fault at `address` in `vma` (the caller checked the access is
+ * allowed). Counts pgfault for every call and min_flt/maj_flt for the ones that succeed, as 5.15 does.
+ */
+export function handle_mm_fault(vma: vm_area_struct, address: number, flags: number, task: task_struct | null): number {
+  const mm = vma.vm_mm as mm_struct;
+  const k = mm.kernel;
+  k.vm_events.pgfault++;
+  if (k.trace.fault) k.trace.enter("fault", "handle_mm_fault");
+  const ret = __handle_mm_fault(vma, address, flags);
+  // Linux: mm_account_fault().
+  if (task !== null && (ret & VM_FAULT_ERROR) === 0) {
+    if (ret & VM_FAULT_MAJOR) task.maj_flt++;
+    else task.min_flt++;
+  }
+  if (k.trace.fault) k.trace.exit("fault", "handle_mm_fault", ret ? `= ${faultName(ret)}` : "");
+  return ret;
+}
+
+function faultName(ret: number): string {
+  const names: [number, string][] = [[VM_FAULT_OOM, "VM_FAULT_OOM"], [VM_FAULT_SIGBUS, "VM_FAULT_SIGBUS"],
+    [VM_FAULT_MAJOR, "VM_FAULT_MAJOR"], [VM_FAULT_WRITE, "VM_FAULT_WRITE"], [VM_FAULT_SIGSEGV, "VM_FAULT_SIGSEGV"]];
+  return names.filter(([bit]) => ret & bit).map(([, n]) => n).join("|");
+}
+
+function __handle_mm_fault(vma: vm_area_struct, address: number, flags: number): number {
+  const mm = vma.vm_mm as mm_struct;
+  const page_address = (address & ~0xfff) >>> 0;
+  const ptep = pte_alloc(mm, page_address);
+  if (ptep < 0) return VM_FAULT_OOM;
+  const vmf: vm_fault = {
+    vma, mm, address: page_address, flags, pgoff: linear_page_index(vma, page_address),
+    ptep, orig_pte: mm.kernel.machine.ram.read32(ptep),
+  };
+  return handle_pte_fault(vmf);
+}
+
+/** Linux: handle_pte_fault(). */
+function handle_pte_fault(vmf: vm_fault): number {
+  const { orig_pte } = vmf;
+  if (pte_none(orig_pte)) return vma_is_anonymous(vmf.vma) ? do_anonymous_page(vmf) : do_fault(vmf);
+  if (!pte_present(orig_pte)) return VM_FAULT_SIGBUS; // swap entries arrive with reclaim
+  let entry = orig_pte;
+  if (vmf.flags & FAULT_FLAG_WRITE) {
+    if (!pte_write(entry)) return do_wp_page(vmf);
+    entry = pte_mkdirty(entry);
+  }
+  // A spurious fault (the TLB still held the old PTE): refresh A/D and flush.
+  entry = pte_mkyoung(entry);
+  if (entry !== orig_pte) set_pte_at(vmf.mm, vmf.address, vmf.ptep, entry);
+  else flush_tlb_page(vmf.mm, vmf.address);
+  return 0;
+}
+
+/** A zeroed frame for user memory (Linux: alloc_zeroed_user_highpage_movable), or null. */
+function alloc_zeroed_user_page(mm: mm_struct): page | null {
+  const k = mm.kernel;
+  const p = alloc_page(k.zone);
+  if (p === null) return null;
+  k.machine.ram.zeroFrame(p.pfn);
+  k.machine.clock.advance(COST.zeroPage);
+  return p;
+}
+
+/** Install `entry` for a fault and say so in the trace (Linux: set_pte_at + update_mmu_cache). */
+function install_pte(vmf: vm_fault, entry: number, why: string): void {
+  const k = vmf.mm.kernel;
+  if (k.trace.fault) k.trace.note("fault", `set_pte ${hex(vmf.address)} -> pfn ${hex(pte_pfn(entry))} ${pte_perms(entry)}${why}`);
+  set_pte_at(vmf.mm, vmf.address, vmf.ptep, entry);
+}
+
+/** Linux: do_anonymous_page(). A read maps the shared zero page; a write gets a private zeroed page. */
+function do_anonymous_page(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  if (k.trace.fault) k.trace.enter("fault", "do_anonymous_page");
+  let ret = 0;
+  if (vma.vm_flags & VM_SHARED) {
+    ret = VM_FAULT_SIGBUS; // shared anonymous memory needs shmem (a later issue)
+  } else if ((vmf.flags & FAULT_FLAG_WRITE) === 0) {
+    install_pte(vmf, pte_mkspecial(pfn_pte(k.zero_pfn, vma.vm_page_prot)), " (zero page)");
+  } else {
+    const p = alloc_zeroed_user_page(mm);
+    if (p === null) ret = VM_FAULT_OOM;
+    else {
+      if (k.trace.fault) k.trace.note("fault", `alloc_page = pfn ${hex(p.pfn)}`);
+      let entry = pfn_pte(p.pfn, vma.vm_page_prot);
+      if (vma.vm_flags & VM_WRITE) entry = pte_mkwrite(pte_mkdirty(entry));
+      add_mm_counter(mm, MM_ANONPAGES, 1);
+      page_add_new_anon_rmap(p, vma, vmf.address);
+      install_pte(vmf, entry, "");
+    }
+  }
+  if (k.trace.fault) k.trace.exit("fault", "do_anonymous_page", ret ? `= ${faultName(ret)}` : "");
+  return ret;
+}
+
+/** Linux: do_fault(): a page of a file-backed VMA (here: the program's ELF image). */
+function do_fault(vmf: vm_fault): number {
+  const k = vmf.mm.kernel;
+  const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
+  const name = !write ? "do_read_fault" : vmf.vma.vm_flags & VM_SHARED ? "do_shared_fault" : "do_cow_fault";
+  if (k.trace.fault) k.trace.enter("fault", name, `pgoff ${vmf.pgoff}`);
+  let ret: number;
+  if (!write) ret = do_read_fault(vmf);
+  else if (vmf.vma.vm_flags & VM_SHARED) ret = VM_FAULT_SIGBUS; // shared file mappings need the page cache
+  else ret = do_cow_fault(vmf);
+  if (k.trace.fault) k.trace.exit("fault", name, ret ? `= ${faultName(ret)}` : "");
+  return ret;
+}
+
+/** Linux: do_read_fault() -> __do_fault -> finish_fault: map the file's page with the VMA's protection. */
+function do_read_fault(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  const p = alloc_page(k.zone);
+  if (p === null) return VM_FAULT_OOM;
+  file_readpage(k, vma.vm_file as never, vmf.pgoff, p.pfn);
+  p.mapping = vma.vm_file;
+  p.index = vmf.pgoff;
+  page_add_rmap(p);
+  add_mm_counter(mm, mm_counter(p), 1);
+  install_pte(vmf, pfn_pte(p.pfn, vma.vm_page_prot), ` (file page ${vmf.pgoff})`);
+  return 0;
+}
+
+/** Linux: do_cow_fault(): first touch of a private file page is a write: copy it into an anonymous page. */
+function do_cow_fault(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  const p = alloc_page(k.zone);
+  if (p === null) return VM_FAULT_OOM;
+  file_readpage(k, vma.vm_file as never, vmf.pgoff, p.pfn);
+  add_mm_counter(mm, MM_ANONPAGES, 1);
+  page_add_new_anon_rmap(p, vma, vmf.address);
+  install_pte(vmf, maybe_mkwrite(pte_mkdirty(pfn_pte(p.pfn, vma.vm_page_prot)), vma.vm_flags), ` (private copy of file page ${vmf.pgoff})`);
+  return 0;
+}
+
+/** Linux: vm_normal_page(): the struct page behind a PTE, or null for special PTEs (the zero page). */
+export function vm_normal_page(mm: mm_struct, pte: number): page | null {
+  return pte_special(pte) ? null : mm.kernel.mem_map[pte_pfn(pte)]!;
+}
+
+/**
+ * Linux 5.15: do_wp_page(): a write to a present, write-protected PTE in a writable VMA. An anonymous
+ * page that only we use (page_count == 1 && page_mapcount == 1) is reused; anything else is copied.
+ */
+function do_wp_page(vmf: vm_fault): number {
+  const { mm } = vmf;
+  const k = mm.kernel;
+  if (k.trace.fault) k.trace.enter("fault", "do_wp_page");
+  const old = vm_normal_page(mm, vmf.orig_pte);
+  let ret: number;
+  if (old !== null && PageAnon(old) && page_count(old) === 1 && page_mapcount(old) === 1) {
+    wp_page_reuse(vmf);
+    ret = 0;
+  } else {
+    ret = wp_page_copy(vmf, old);
+  }
+  if (k.trace.fault) k.trace.exit("fault", "do_wp_page", ret ? `= ${faultName(ret)}` : "");
+  return ret;
+}
+
+/** Linux: wp_page_reuse(): make the PTE writable (and dirty, young) in place. */
+function wp_page_reuse(vmf: vm_fault): void {
+  const k = vmf.mm.kernel;
+  k.vm_events.pgreuse++;
+  const entry = maybe_mkwrite(pte_mkdirty(pte_mkyoung(vmf.orig_pte)), vmf.vma.vm_flags);
+  if (k.trace.fault) k.trace.note("fault", `wp_page_reuse pfn ${hex(pte_pfn(entry))}`);
+  set_pte_at(vmf.mm, vmf.address, vmf.ptep, entry);
+}
+
+/** Linux: wp_page_copy(): copy the page (or take a zeroed one for the zero page) and map the copy. */
+function wp_page_copy(vmf: vm_fault, old: page | null): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  let fresh: page | null;
+  if (old === null) {
+    fresh = alloc_zeroed_user_page(mm);
+  } else {
+    fresh = alloc_page(k.zone);
+    if (fresh !== null) {
+      k.machine.ram.copyFrame(fresh.pfn, old.pfn);
+      k.machine.clock.advance(COST.copyPage);
+    }
+  }
+  if (fresh === null) return VM_FAULT_OOM;
+  if (k.trace.fault) k.trace.note("fault", `wp_page_copy ${old ? `pfn ${hex(old.pfn)}` : "zero page"} -> pfn ${hex(fresh.pfn)}`);
+  if (old !== null && !PageAnon(old)) add_mm_counter(mm, mm_counter(old), -1);
+  if (old === null || !PageAnon(old)) add_mm_counter(mm, MM_ANONPAGES, 1);
+  page_add_new_anon_rmap(fresh, vma, vmf.address);
+  install_pte(vmf, maybe_mkwrite(pte_mkdirty(pfn_pte(fresh.pfn, vma.vm_page_prot)), vma.vm_flags), "");
+  if (old !== null) {
+    page_remove_rmap(old);
+    put_page(k.zone, old);
+  }
+  return VM_FAULT_WRITE;
+}
+
+/**
+ * Linux: zap_pte_range() over [start, end): clear every PTE, drop the pages' mappings and references,
+ * and fix the RSS counters. The caller flushes the TLB and frees page tables.
+ */
+export function zap_page_range(mm: mm_struct, start: number, end: number): void {
+  const k = mm.kernel;
+  const ram = k.machine.ram;
+  let counted = false;
+  for (let va = start; va < end; va += 4096) {
+    const ptep = pte_offset(ram, mm, va);
+    if (ptep < 0) {
+      va = (Math.floor(va / 0x40_0000) + 1) * 0x40_0000 - 4096; // no PTE table: skip to the next 4 MiB
+      continue;
+    }
+    const pte = ram.read32(ptep);
+    if (pte_none(pte)) continue;
+    ram.write32(ptep, 0);
+    if (!pte_present(pte)) continue;
+    const p = vm_normal_page(mm, pte);
+    if (p === null) continue;
+    if (!counted) {
+      update_hiwater_rss(mm);
+      counted = true;
+    }
+    add_mm_counter(mm, mm_counter(p), -1);
+    page_remove_rmap(p);
+    put_page(k.zone, p);
+  }
+}

@@ -1,0 +1,44 @@
+// Linux: include/linux/sched.h struct task_struct, with the fields this kernel uses so far.
+
+import type { mm_struct } from "../mm/mm_types.js";
+
+// Linux: task states (TASK_RUNNING...) and exit states (EXIT_ZOMBIE, EXIT_DEAD).
+export type TaskState = "TASK_RUNNING" | "TASK_INTERRUPTIBLE" | "EXIT_ZOMBIE" | "EXIT_DEAD";
+
+/** Saved user registers while the task is not on the CPU (Linux: struct pt_regs on the kernel stack). */
+export interface pt_regs {
+  x: Int32Array;
+  pc: number;
+}
+
+export class task_struct {
+  state: TaskState = "TASK_RUNNING";
+  mm: mm_struct | null = null;
+  /** Linux: real_parent; null for init. */
+  parent: task_struct | null = null;
+  readonly children = new Set<task_struct>();
+  /** Linux: exit_code as wait() sees it: (status << 8) for exit(), the signal number for a kill. */
+  exit_code = 0;
+  /** Linux: min_flt / maj_flt. */
+  min_flt = 0;
+  maj_flt = 0;
+  /** Linux: signal->maxrss: the peak RSS of the task's address space, in pages (kept after exit). */
+  maxrss = 0;
+  /** Peak page-table pages of the task's address space (vmos, for --stats). */
+  maxpgtables = 0;
+  /** CPU time in simulated cycles: user (guest instructions) and system (kernel work on its behalf). */
+  utime_cycles = 0;
+  stime_cycles = 0;
+  /** Linux: comm, the program name (basename, at most 15 characters). */
+  comm: string;
+  readonly regs: pt_regs = { x: new Int32Array(32), pc: 0 };
+
+  constructor(readonly pid: number, comm: string) {
+    this.comm = comm.slice(0, 15);
+  }
+}
+
+/** Linux: a task that is still running (not a zombie). */
+export function task_alive(t: task_struct): boolean {
+  return t.state === "TASK_RUNNING" || t.state === "TASK_INTERRUPTIBLE";
+}

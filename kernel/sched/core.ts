@@ -1,0 +1,79 @@
+// Linux: kernel/sched/core.c, as a round-robin scheduler: each runnable task gets `quantum`
+// instructions, then the next one runs. Deterministic: the order depends only on the order tasks
+// became runnable.
+
+import { makeSatp } from "../../src/hw/sv32.js";
+import type { Kernel } from "../kernel.js";
+import type { task_struct } from "../proc/task.js";
+
+const runqueues = new WeakMap<Kernel, task_struct[]>();
+
+function rq(k: Kernel): task_struct[] {
+  let q = runqueues.get(k);
+  if (q === undefined) runqueues.set(k, (q = []));
+  return q;
+}
+
+/** Linux: enqueue_task() / wake_up_new_task(): the task joins the back of the run queue. */
+export function enqueue_task(k: Kernel, task: task_struct): void {
+  const q = rq(k);
+  if (!q.includes(task)) q.push(task);
+}
+
+/** Linux: dequeue_task(): the task stops competing for the CPU (it sleeps or exits). */
+export function dequeue_task(k: Kernel, task: task_struct): void {
+  const q = rq(k);
+  const i = q.indexOf(task);
+  if (i >= 0) q.splice(i, 1);
+}
+
+/** Number of tasks that can run. */
+export function nr_running(k: Kernel): number {
+  return rq(k).length;
+}
+
+/**
+ * Linux: schedule(): choose the next task (round robin: the one after the current task) and switch
+ * to it. Returns the task now current, or null if nothing can run.
+ */
+export function schedule(k: Kernel): task_struct | null {
+  const q = rq(k);
+  const prev = k.current;
+  if (q.length === 0) {
+    if (prev !== null) save_regs(k, prev);
+    k.current = null;
+    return null;
+  }
+  let next = q[0]!;
+  if (prev !== null && q.length > 1 && q[0] === prev) {
+    q.push(q.shift()!); // round robin: the current task goes to the back
+    next = q[0]!;
+  }
+  if (next !== prev) context_switch(k, prev, next);
+  return next;
+}
+
+function save_regs(k: Kernel, task: task_struct): void {
+  const cpu = k.machine.cpu;
+  task.regs.x.set(cpu.x);
+  task.regs.pc = cpu.pc;
+}
+
+/**
+ * Linux: context_switch() -> switch_mm() + __switch_to(): save the old registers, load the new ones,
+ * point satp at the new page tables. ASIDs keep the TLB valid across the switch; an LR reservation
+ * never survives one.
+ */
+export function context_switch(k: Kernel, prev: task_struct | null, next: task_struct): void {
+  const cpu = k.machine.cpu;
+  if (prev !== null && prev.state !== "EXIT_ZOMBIE") save_regs(k, prev);
+  cpu.x.set(next.regs.x);
+  cpu.pc = next.regs.pc;
+  const mm = next.mm!;
+  cpu.satp = makeSatp(mm.asid, mm.pgd);
+  if (mm.asid === 0) cpu.sfenceVma(); // ASIDs ran out: this mm shares ASID 0 and must flush
+  cpu.clearReservation();
+  k.current = next;
+  k.trace.pid = next.pid;
+  if (k.trace.sched) k.trace.note("sched", `context_switch ${prev ? `${prev.comm}[${prev.pid}]` : "idle"} -> ${next.comm}[${next.pid}]`);
+}

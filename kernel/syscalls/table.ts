@@ -1,0 +1,64 @@
+// Linux: arch/riscv/kernel/syscall_table.c + handle_syscall in entry.S: a7 holds the number, a0-a5 the
+// arguments, and the result (or -errno) goes back in a0. Unknown numbers return -ENOSYS, and vmos
+// says so once per number on stderr, naming the call.
+
+import { hex } from "../trace.js";
+import type { Kernel } from "../kernel.js";
+import { sys_brk } from "../mm/mmap.js";
+import type { task_struct } from "../proc/task.js";
+import { sys_read, sys_write } from "./console.js";
+import { ENOSYS } from "./errno.js";
+import { sys_clock_gettime64, sys_getrandom, sys_uname } from "./info.js";
+import { SYSCALL_NAMES } from "./names.js";
+import { sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
+
+/** A handler gets the six argument registers (a0-a5, as signed 32-bit) and returns a0. */
+type Handler = (k: Kernel, task: task_struct, a: Int32Array) => number;
+
+const SYSCALLS: Record<number, Handler> = {
+  63: (k, t, a) => sys_read(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0),
+  64: (k, t, a) => sys_write(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0),
+  93: (k, t, a) => sys_exit_group(k, t, a[0]!), // exit: one thread per process, so the same
+  94: (k, t, a) => sys_exit_group(k, t, a[0]!),
+  96: (_k, t) => t.pid, // set_tid_address: returns the caller's tid
+  124: () => 0, // sched_yield: the quantum ends at the next check anyway
+  160: (k, t, a) => sys_uname(k, t, a[0]! >>> 0),
+  172: (k, t) => sys_getpid(k, t),
+  173: (k, t) => sys_getppid(k, t),
+  174: sys_getuid, 175: sys_getuid, 176: sys_getuid, 177: sys_getuid,
+  178: (k, t) => sys_getpid(k, t), // gettid
+  214: (_k, t, a) => sys_brk(t.mm!, a[0]! >>> 0),
+  278: (k, t, a) => sys_getrandom(k, t, a[0]! >>> 0, a[1]! >>> 0, a[2]!),
+  403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
+};
+
+/** Is this number implemented (for docs and tests)? */
+export function syscall_implemented(nr: number): boolean {
+  return SYSCALLS[nr] !== undefined;
+}
+
+const args = new Int32Array(6);
+
+/**
+ * Run system call `nr` for `task` with arguments from the CPU's a0-a5; returns the value for a0.
+ * The caller has already advanced pc past the ecall (Linux: sepc += 4 before the call).
+ */
+export function do_syscall(k: Kernel, task: task_struct, nr: number): number {
+  const x = k.machine.cpu.x;
+  for (let i = 0; i < 6; i++) args[i] = x[10 + i]!;
+  const handler = SYSCALLS[nr];
+  const name = SYSCALL_NAMES[nr] ?? `syscall_${nr}`;
+  if (k.trace.syscall) k.trace.enter("syscall", `sys_${name}`, `${hex(args[0]!)}, ${hex(args[1]!)}, ${hex(args[2]!)}`);
+  let ret: number;
+  if (handler === undefined) {
+    if (!k.reported_syscalls.has(nr)) {
+      k.reported_syscalls.add(nr);
+      k.console.log(`${task.comm}[${task.pid}]: unimplemented syscall ${nr}${SYSCALL_NAMES[nr] ? ` (${SYSCALL_NAMES[nr]})` : ""}: returning -ENOSYS`);
+    }
+    ret = -ENOSYS;
+  } else {
+    ret = handler(k, task, args);
+  }
+  if (k.trace.syscall) k.trace.exit("syscall", `sys_${name}`, `= ${ret < 0 && ret > -4096 ? ret : hex(ret)}`);
+  return ret;
+}

@@ -1,0 +1,68 @@
+// The one entry from the hardware (Linux: arch/riscv/kernel/entry.S + traps.c; xv6: usertrap()):
+// the CPU stopped on a trap; decide what it means for the current task.
+
+import { Cause } from "../src/hw/trap.js";
+import { hex } from "./trace.js";
+import type { Kernel } from "./kernel.js";
+import { check_kernel } from "./mm/check.js";
+import { do_page_fault } from "./mm/fault.js";
+import { get_mm_counter, MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from "./mm/mm_types.js";
+import { do_exit } from "./proc/exit.js";
+import { force_sig_fault, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
+import type { task_struct } from "./proc/task.js";
+import { do_syscall } from "./syscalls/table.js";
+
+const ILL_ILLOPC = 1, TRAP_BRKPT = 1, BUS_ADRALN = 1, SEGV_ACCERR = 2;
+
+/** Handle the trap the CPU just took while running `task`. */
+export function handle_trap(k: Kernel, task: task_struct): void {
+  const cpu = k.machine.cpu;
+  const cause = cpu.trapCause;
+  const pc = cpu.pc >>> 0;
+  const tval = cpu.trapTval >>> 0;
+  switch (cause) {
+    case Cause.EcallFromU: {
+      cpu.pc = (pc + 4) >>> 0; // Linux: sepc += 4 before the call, so the call may change it
+      const ret = do_syscall(k, task, cpu.x[17]!);
+      if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
+      break;
+    }
+    case Cause.InstructionPageFault:
+    case Cause.LoadPageFault:
+    case Cause.StorePageFault: {
+      const r = do_page_fault(task.mm!, task, cause, tval, true);
+      if (!r.ok && r.oom) pagefault_out_of_memory(k, task);
+      else if (!r.ok) force_sig_fault(k, task, r, pc);
+      break;
+    }
+    case Cause.IllegalInstruction:
+      force_sig_fault(k, task, { signo: SIGILL, code: ILL_ILLOPC, addr: pc, why: `illegal instruction ${hex(tval)}` }, pc);
+      break;
+    case Cause.Breakpoint:
+      force_sig_fault(k, task, { signo: SIGTRAP, code: TRAP_BRKPT, addr: pc, why: "ebreak" }, pc);
+      break;
+    case Cause.InstructionMisaligned:
+    case Cause.LoadMisaligned:
+    case Cause.StoreMisaligned:
+      force_sig_fault(k, task, { signo: SIGBUS, code: BUS_ADRALN, addr: tval, why: "misaligned address" }, pc);
+      break;
+    default:
+      force_sig_fault(k, task, { signo: SIGSEGV, code: SEGV_ACCERR, addr: tval, why: `access fault (cause ${cause})` }, pc);
+  }
+  if (k.options.check) check_kernel(k);
+}
+
+/**
+ * Linux: pagefault_out_of_memory() -> out_of_memory(). Until the OOM killer arrives (reclaim issue),
+ * the victim is the faulting task, reported in Linux's words.
+ */
+function pagefault_out_of_memory(k: Kernel, task: task_struct): void {
+  const mm = task.mm!;
+  const kb = (pages: number): number => pages * 4;
+  k.console.log(
+    `Out of memory: Killed process ${task.pid} (${task.comm}) total-vm:${kb(mm.total_vm)}kB, ` +
+    `anon-rss:${kb(get_mm_counter(mm, MM_ANONPAGES))}kB, file-rss:${kb(get_mm_counter(mm, MM_FILEPAGES))}kB, ` +
+    `shmem-rss:${kb(get_mm_counter(mm, MM_SHMEMPAGES))}kB`,
+  );
+  do_exit(k, task, SIGKILL);
+}

@@ -1,0 +1,95 @@
+# lib/string.s: the C string and memory routines a program needs first.
+#
+# All are leaf functions (they call nothing), so they need no stack frame and touch only
+# their argument registers and t0..t2. Like C's, they trust their arguments: a bad pointer
+# faults. Needs no other lib file.
+
+        .text
+
+# strlen(a0 = s) -> a0 = number of bytes before the terminating NUL.
+# Clobbers: t0, t1.
+        .globl  strlen
+        .type   strlen, @function
+strlen:
+        mv      t0, a0                  # t0 walks the string; a0 remembers the start
+1:      lbu     t1, 0(t0)
+        beqz    t1, 2f
+        addi    t0, t0, 1
+        j       1b
+2:      sub     a0, t0, a0
+        ret
+        .size   strlen, . - strlen
+
+# memset(a0 = dst, a1 = byte, a2 = n) -> a0 = dst. Stores the low byte of a1 into n bytes.
+# Clobbers: t0, t1.
+        .globl  memset
+        .type   memset, @function
+memset:
+        mv      t0, a0
+        add     t1, a0, a2              # t1 = one past the end
+1:      bgeu    t0, t1, 2f
+        sb      a1, 0(t0)
+        addi    t0, t0, 1
+        j       1b
+2:      ret
+        .size   memset, . - memset
+
+# memcpy(a0 = dst, a1 = src, a2 = n) -> a0 = dst. Copies n bytes, front to back; the regions
+# must not overlap (that is memmove's job). Clobbers: t0, t1, t2, a1.
+        .globl  memcpy
+        .type   memcpy, @function
+memcpy:
+        mv      t0, a0
+        add     t1, a0, a2              # t1 = one past the end of dst
+1:      bgeu    t0, t1, 2f
+        lbu     t2, 0(a1)
+        sb      t2, 0(t0)
+        addi    a1, a1, 1
+        addi    t0, t0, 1
+        j       1b
+2:      ret
+        .size   memcpy, . - memcpy
+
+# strcmp(a0 = s1, a1 = s2) -> a0 < 0, 0 or > 0 as s1 sorts before, equal to or after s2.
+# Bytes compare as unsigned, as C requires; the result is the difference of the first pair
+# that differs. Clobbers: t0, t1, a1.
+        .globl  strcmp
+        .type   strcmp, @function
+strcmp:
+1:      lbu     t0, 0(a0)
+        lbu     t1, 0(a1)
+        bne     t0, t1, 2f
+        beqz    t0, 2f                  # both ended together: equal (t0 - t1 = 0)
+        addi    a0, a0, 1
+        addi    a1, a1, 1
+        j       1b
+2:      sub     a0, t0, t1
+        ret
+        .size   strcmp, . - strcmp
+
+# atoi(a0 = s) -> a0 = the decimal number at the start of s, e.g. a command-line argument.
+# An optional '-' makes it negative; parsing stops at the first byte that is not a digit
+# (so "" and "abc" give 0). Overflow wraps, as in most C libraries. Clobbers: t0, t1, t2, t3.
+        .globl  atoi
+        .type   atoi, @function
+atoi:
+        li      t2, 0                   # t2 = 1 if negative
+        lbu     t0, 0(a0)
+        li      t1, '-'
+        bne     t0, t1, 1f
+        li      t2, 1
+        addi    a0, a0, 1
+1:      mv      t1, a0                  # t1 walks the digits
+        li      a0, 0                   # a0 accumulates the value
+        li      t3, 10
+2:      lbu     t0, 0(t1)
+        addi    t0, t0, -'0'
+        bgeu    t0, t3, 3f              # unsigned: a byte below '0' wraps to a huge value, so
+        mul     a0, a0, t3              # this one test rejects both ends of '0'..'9'
+        add     a0, a0, t0
+        addi    t1, t1, 1
+        j       2b
+3:      beqz    t2, 4f
+        neg     a0, a0
+4:      ret
+        .size   atoi, . - atoi

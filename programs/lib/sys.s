@@ -1,0 +1,83 @@
+# lib/sys.s: Linux riscv32 system-call numbers and thin wrappers.
+#
+# Every system call works the same way: the call number goes in a7, up to six arguments in
+# a0..a5, and `ecall` traps into the kernel. The result comes back in a0. On failure most calls
+# return a negative errno (-4095..-1) in a0; there is no separate error flag. (C's libc turns that
+# into -1 and sets errno; these wrappers hand you the raw kernel result.)
+#
+# riscv32 uses the "asm-generic" numbering and has only the 64-bit-time calls: there is no open
+# (use openat), no fork or wait4 (clone, waitid) and no clock_gettime (clock_gettime64).
+#
+# Include this file before any other lib/ file: they call these wrappers and use these numbers.
+# It defines no _start; lib/ files never include each other (the assembler has no include
+# guards), so a program includes each lib file it needs exactly once.
+
+        .equ    SYS_READ, 63
+        .equ    SYS_WRITE, 64
+        .equ    SYS_EXIT, 93            # ends this thread only
+        .equ    SYS_EXIT_GROUP, 94      # ends the whole process: what C's exit() does
+        .equ    SYS_UNAME, 160
+        .equ    SYS_GETPID, 172
+        .equ    SYS_BRK, 214
+        .equ    SYS_GETRANDOM, 278
+        .equ    SYS_CLOCK_GETTIME64, 403
+
+        .equ    STDIN, 0
+        .equ    STDOUT, 1
+        .equ    STDERR, 2
+
+        .equ    PAGE_SHIFT, 12
+        .equ    PAGE_SIZE, 1 << PAGE_SHIFT    # 4096
+
+        .text
+
+# sys_write(a0 = fd, a1 = buf, a2 = len) -> a0 = bytes written, or -errno.
+# Clobbers: a7 (and whatever the kernel returns in a0).
+        .globl  sys_write
+        .type   sys_write, @function
+sys_write:
+        li      a7, SYS_WRITE
+        ecall
+        ret
+        .size   sys_write, . - sys_write
+
+# sys_read(a0 = fd, a1 = buf, a2 = len) -> a0 = bytes read (0 at end of file), or -errno.
+# Clobbers: a7.
+        .globl  sys_read
+        .type   sys_read, @function
+sys_read:
+        li      a7, SYS_READ
+        ecall
+        ret
+        .size   sys_read, . - sys_read
+
+# sys_exit(a0 = status): ends the process with exit_group; never returns.
+# Only the low 8 bits of the status reach the parent (a shell shows status & 0xff).
+        .globl  sys_exit
+        .type   sys_exit, @function
+sys_exit:
+        li      a7, SYS_EXIT_GROUP
+        ecall
+        ebreak                          # not reached; if it were, trap instead of running on
+        .size   sys_exit, . - sys_exit
+
+# sys_brk(a0 = addr) -> a0 = the program break after the call.
+# brk never returns -errno: on success the result is addr, on failure it is the OLD break,
+# so a caller must compare the result with what it asked for. brk(0) always "fails" and is
+# therefore the standard way to ask for the current break. Clobbers: a7.
+        .globl  sys_brk
+        .type   sys_brk, @function
+sys_brk:
+        li      a7, SYS_BRK
+        ecall
+        ret
+        .size   sys_brk, . - sys_brk
+
+# sys_getpid() -> a0 = this process's id (always > 0). Clobbers: a7.
+        .globl  sys_getpid
+        .type   sys_getpid, @function
+sys_getpid:
+        li      a7, SYS_GETPID
+        ecall
+        ret
+        .size   sys_getpid, . - sys_getpid

@@ -1,0 +1,76 @@
+// The demo programs, assembled by vmos, behave under qemu-riscv32 exactly as their expected files
+// say: test/programs/expected/NAME.stdout (exact bytes) and NAME.status (the exit status as a
+// shell reports it: 128 + N for death by signal N). These files are the oracle's answers; the same
+// programs must later produce the same answers under `vmos run`.
+//
+// How a program runs, so that its output can be reproduced anywhere: no arguments, argv[0] is
+// "./NAME" (the executable is run from its own directory, which is also where a core dump would
+// land), and an empty environment (QEMU_* variables such as QEMU_STRACE would change qemu).
+
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { assemble, formatDiagnostic } from "../../src/asm/index.js";
+import { fileIncludeResolver } from "../../src/cli/include.js";
+import { describeOracle, QEMU } from "../helpers/oracle.js";
+
+const PROGRAMS = join(import.meta.dirname, "../../programs");
+const EXPECTED = join(import.meta.dirname, "expected");
+
+/** Every program: programs/NAME.s, without the library files in programs/lib/. */
+const programs = readdirSync(PROGRAMS).filter((f) => f.endsWith(".s")).map((f) => f.slice(0, -2)).sort();
+/** The programs that have expected results. */
+const demos = programs.filter((name) => existsSync(join(EXPECTED, `${name}.stdout`)));
+
+interface Outcome {
+  stdout: string;
+  status: number;
+}
+
+function expectedOutcome(name: string): Outcome {
+  return {
+    stdout: readFileSync(join(EXPECTED, `${name}.stdout`), "utf8"),
+    status: Number(readFileSync(join(EXPECTED, `${name}.status`), "utf8").trim()),
+  };
+}
+
+/** Assemble programs/NAME.s with vmos (its .includes resolved beside it) into DIR/NAME. */
+function assembleProgram(name: string, dir: string): string {
+  const path = join(PROGRAMS, `${name}.s`);
+  const result = assemble([{ name: path, text: readFileSync(path, "utf8") }], { include: fileIncludeResolver() });
+  const messages = result.diagnostics.map((d) => formatDiagnostic(d, result.sources));
+  expect(messages, `${name}.s assembles cleanly`).toEqual([]);
+  const exe = join(dir, name);
+  writeFileSync(exe, result.elf!);
+  chmodSync(exe, 0o755);
+  return exe;
+}
+
+/** Run DIR/NAME under qemu-riscv32 as "./NAME", and report what a shell would see. */
+function runUnderQemu(name: string, dir: string): Outcome {
+  const r = spawnSync(QEMU, [`./${name}`], { cwd: dir, env: {}, encoding: "utf8", timeout: 60_000 });
+  if (r.error !== undefined) throw new Error(`${QEMU} ./${name}: ${r.error.message}`);
+  // A process killed by signal N has no exit code; shells report 128 + N (139 for SIGSEGV).
+  const status = r.status ?? 128 + constants.signals[r.signal!];
+  return { stdout: r.stdout, status };
+}
+
+describeOracle("demo programs assembled by vmos behave under qemu-riscv32 as expected/ says", [QEMU], () => {
+  const dir = mkdtempSync(join(tmpdir(), "vmos-demos-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("every program in programs/ has expected output", () => {
+    const missing = programs.filter((name) => !demos.includes(name));
+    expect(missing).toEqual([]);
+    for (const name of demos) expect(existsSync(join(EXPECTED, `${name}.status`)), `${name}.status`).toBe(true);
+  });
+
+  for (const name of demos) {
+    it(`${name}.s prints expected/${name}.stdout and exits with expected/${name}.status`, () => {
+      assembleProgram(name, dir);
+      expect(runUnderQemu(name, dir)).toEqual(expectedOutcome(name));
+    });
+  }
+});
