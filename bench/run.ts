@@ -2,6 +2,8 @@
 // same run.
 
 import { benchAssembler } from "./asm.js";
+import { benchKernel } from "./kernel.js";
 import { report } from "./report.js";
 
 report("assembler", benchAssembler());
+report("machine and kernel", benchKernel());

@@ -171,7 +171,7 @@ export const vma_gap_callbacks: rb_augment_callbacks<vm_area_struct> = {
   },
   rotate(old, new_) {
     new_.rb_subtree_gap = old.rb_subtree_gap;
-
+    old.rb_subtree_gap = vma_compute_subtree_gap(old);
   },
 };
 

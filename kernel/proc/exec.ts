@@ -86,15 +86,15 @@ function map_segments(mm: mm_struct, elf: ElfFile, f: file): void {
     if (ph.memsz === 0) continue;
     const flags = vm_flags_of(ph.flags);
     const start = (ph.vaddr & PAGE_MASK) >>> 0;
+    // Linux: elf_map() maps p_filesz + PAGE_OFFSET(p_vaddr) bytes of the file, so even a segment with
+    // no file bytes gets its first, partial page from the file when it does not start on a page.
     const file_end = PAGE_ALIGN(ph.vaddr + ph.filesz);
     const mem_end = PAGE_ALIGN(ph.vaddr + ph.memsz);
-    if (ph.filesz > 0) insert_vm_struct(mm, start, file_end, flags, f, Math.floor(ph.offset / 4096));
-    if (mem_end > Math.max(file_end, start)) {
-      const bss = Math.max(file_end, start);
-      if (do_brk_flags(mm, bss, mem_end - bss, flags & VM_EXEC) < 0) throw new ExecError(ENOMEM, "cannot map bss");
-    }
+    if (file_end > start) insert_vm_struct(mm, start, file_end, flags, f, Math.floor(ph.offset / 4096));
+    const bss = Math.max(file_end, start);
+    if (mem_end > bss && do_brk_flags(mm, bss, mem_end - bss, flags & VM_EXEC) < 0) throw new ExecError(ENOMEM, "cannot map bss");
     // Linux: padzero(): the file's last page may hold bytes past p_filesz that must read as zero.
-    if (ph.memsz > ph.filesz && ph.filesz > 0 && (ph.vaddr + ph.filesz) % 4096 !== 0 && (ph.flags & PF_W)) {
+    if (ph.memsz > ph.filesz && (ph.vaddr + ph.filesz) % 4096 !== 0 && (ph.flags & PF_W)) {
       bss_to_clear = ph.vaddr + ph.filesz;
     }
     if (ph.flags & PF_X) {
@@ -144,7 +144,7 @@ function setup_stack(mm: mm_struct, elf: ElfFile, path: string, argv: string[], 
   mm.env_end = envp.length ? addrs[strings.length - 1]! + strings[strings.length - 1]!.length : mm.env_start;
   if (expand_stack(vma, (vma.vm_start - STACK_EXPAND) >>> 0) < 0) throw new ExecError(ENOMEM, "cannot grow the stack");
 
-  p &= ~15; // arch_align_stack(), without randomisation
+  p = (p & ~15) >>> 0; // arch_align_stack(), without randomisation
   const random_addr = put(mm.kernel.randomBytes(16));
   const first = elf.loadSegments.find((s) => s.offset === 0);
   const phdr = first ? first.vaddr + readPhoff(elf) : 0;
@@ -155,7 +155,7 @@ function setup_stack(mm: mm_struct, elf: ElfFile, path: string, argv: string[], 
     AT_NULL, 0,
   ];
   const items = [argv.length, ...addrs.slice(0, argv.length), 0, ...addrs.slice(argv.length), 0, ...auxv];
-  const sp = (p - items.length * 4) & ~15; // Linux: STACK_ROUND
+  const sp = ((p - items.length * 4) & ~15) >>> 0; // Linux: STACK_ROUND
   const table = new Uint8Array(items.length * 4);
   const view = new DataView(table.buffer);
   items.forEach((v, i) => view.setUint32(i * 4, v >>> 0, true));

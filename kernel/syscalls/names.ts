@@ -51,3 +51,21 @@ export const SYSCALL_NAMES: Readonly<Record<number, string>> = {
   442: "mount_setattr", 443: "quotactl_fd", 444: "landlock_create_ruleset", 445: "landlock_add_rule",
   446: "landlock_restrict_self", 447: "memfd_secret", 448: "process_mrelease",
 };
+
+/**
+ * Numbers students reach for from other architectures or older docs that rv32 Linux does not have
+ * (asm-generic guards them with __ARCH_WANT_TIME32_SYSCALLS or __ARCH_WANT_NEW_STAT), and what to
+ * use instead.
+ */
+export const NOT_ON_RV32: Readonly<Record<number, string>> = {
+  79: "fstatat: rv32 has no stat family, use statx (291)",
+  80: "fstat: rv32 has no stat family, use statx (291)",
+  98: "futex: use futex_time64 (422)",
+  101: "nanosleep: use clock_nanosleep_time64 (407)",
+  113: "clock_gettime: use clock_gettime64 (403)",
+  115: "clock_nanosleep: use clock_nanosleep_time64 (407)",
+  163: "getrlimit: use prlimit64 (261)",
+  164: "setrlimit: use prlimit64 (261)",
+  169: "gettimeofday: use clock_gettime64 (403)",
+  260: "wait4: use waitid (95)",
+};

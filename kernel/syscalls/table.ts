@@ -9,7 +9,7 @@ import type { task_struct } from "../proc/task.js";
 import { sys_read, sys_write } from "./console.js";
 import { ENOSYS } from "./errno.js";
 import { sys_clock_gettime64, sys_getrandom, sys_uname } from "./info.js";
-import { SYSCALL_NAMES } from "./names.js";
+import { NOT_ON_RV32, SYSCALL_NAMES } from "./names.js";
 import { sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
 
 /** A handler gets the six argument registers (a0-a5, as signed 32-bit) and returns a0. */
@@ -53,7 +53,8 @@ export function do_syscall(k: Kernel, task: task_struct, nr: number): number {
   if (handler === undefined) {
     if (!k.reported_syscalls.has(nr)) {
       k.reported_syscalls.add(nr);
-      k.console.log(`${task.comm}[${task.pid}]: unimplemented syscall ${nr}${SYSCALL_NAMES[nr] ? ` (${SYSCALL_NAMES[nr]})` : ""}: returning -ENOSYS`);
+      const what = SYSCALL_NAMES[nr] ?? (NOT_ON_RV32[nr] ? `${NOT_ON_RV32[nr]}; rv32 Linux has no such call either` : undefined);
+      k.console.log(`${task.comm}[${task.pid}]: unimplemented syscall ${nr}${what ? ` (${what})` : ""}: returning -ENOSYS`);
     }
     ret = -ENOSYS;
   } else {

@@ -171,7 +171,7 @@ export class Cpu {
     const x = this.x, ram = this.ram, i32 = ram.i32, u8 = ram.u8, i8 = ram.i8, u16 = ram.u16, i16 = ram.i16;
     const dec = ram.decoded, lsu = this.lsu;
     const tlb = this.tlb, tagR = tlb.tagR, tagW = tlb.tagW, tagX = tlb.tagX, base = tlb.base, mask = tlb.mask;
-    const asidTag = lsu.begin(this.satp);
+    const asidTag = lsu.begin(this.satp), spread = lsu.spread; // a page's TLB key and slot: see tlb.ts
     let pc = this.pc | 0;
     let n = 0; // instructions retired by this run
     let hits = 0; // fast-path TLB hits
@@ -182,7 +182,7 @@ export class Cpu {
     if ((pc & 3) !== 0) lsu.fault(Cause.InstructionMisaligned, pc); // the kernel set a bad pc
     else loop: while (n < budget) {
       if (pc >>> 12 !== fetchVpn) {
-        const vpn = pc >>> 12, slot = vpn & mask;
+        const vpn = pc >>> 12, slot = (vpn ^ spread) & mask;
         if (tagX[slot] === (asidTag | vpn)) {
           hits++;
           fetchWord = base[slot]! >> 2;
@@ -256,7 +256,7 @@ export class Cpu {
           break;
 
         case Exec.LB: case Exec.LBU: {
-          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           let v: number;
           if (tagR[slot] === (asidTag | vpn)) {
             hits++;
@@ -271,7 +271,7 @@ export class Cpu {
           break;
         }
         case Exec.LH: case Exec.LHU: {
-          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           let v: number;
           if (tagR[slot] === (asidTag | vpn) && (va & 1) === 0) {
             hits++;
@@ -286,7 +286,7 @@ export class Cpu {
           break;
         }
         case Exec.LW: {
-          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           let v: number;
           if (tagR[slot] === (asidTag | vpn) && (va & 3) === 0) {
             hits++;
@@ -299,7 +299,7 @@ export class Cpu {
           break;
         }
         case Exec.SB: {
-          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           if (tagW[slot] === (asidTag | vpn)) {
             hits++;
             const pa = base[slot]! | (va & 0xfff);
@@ -312,7 +312,7 @@ export class Cpu {
           break;
         }
         case Exec.SH: {
-          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           if (tagW[slot] === (asidTag | vpn) && (va & 1) === 0) {
             hits++;
             const pa = base[slot]! | (va & 0xfff);
@@ -325,7 +325,7 @@ export class Cpu {
           break;
         }
         case Exec.SW: {
-          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = vpn & mask;
+          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           if (tagW[slot] === (asidTag | vpn) && (va & 3) === 0) {
             hits++;
             const word = (base[slot]! | (va & 0xfff)) >> 2;

@@ -11,7 +11,7 @@ import { COST, type Clock } from "./clock.js";
 import { Access, walk } from "./mmu.js";
 import type { Ram } from "./ram.js";
 import { PTE_D, PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X, satpAsid, satpIsSv32 } from "./sv32.js";
-import { BARE_ASID, KEY_ASID_SHIFT, type Tlb } from "./tlb.js";
+import { BARE_ASID, KEY_ASID_SHIFT, slotSpread, type Tlb } from "./tlb.js";
 
 /** The PTE bit each Access needs (indexed by Access). */
 const PERMISSION = [PTE_X, PTE_R, PTE_W] as const;
@@ -41,16 +41,20 @@ export class LoadStoreUnit {
   stale: StaleTlbError | undefined;
   /** TLB key bits of the current address space (`asid << 20`, or BARE_ASID's). */
   asidTag = 0;
+  /** The current address space's slotSpread: a page's TLB slot is `(vpn ^ spread) & tlb.mask`. */
+  spread = 0;
   private satp = 0;
 
   constructor(readonly ram: Ram, readonly clock: Clock, readonly tlb: Tlb, readonly checkTlb: boolean) {}
 
-  /** Start a run under `satp`: clears the fault state and returns the TLB key bits of its address space. */
+  /** Start a run under `satp`: clears the fault state, sets `asidTag` and `spread`, returns `asidTag`. */
   begin(satp: number): number {
     this.satp = satp;
     this.faulted = false;
     this.stale = undefined;
-    this.asidTag = (satpIsSv32(satp) ? satpAsid(satp) : BARE_ASID) << KEY_ASID_SHIFT;
+    const asid = satpIsSv32(satp) ? satpAsid(satp) : BARE_ASID;
+    this.asidTag = asid << KEY_ASID_SHIFT;
+    this.spread = slotSpread(asid);
     return this.asidTag;
   }
 

@@ -1,10 +1,12 @@
 // The TLB: a direct-mapped, ASID-tagged cache of leaf translations, one 4 KiB page per entry.
 //
-// Organisation. `entries` slots (a power of two); a page's slot is `vpn & (entries - 1)`, so two pages
-// whose VPNs differ only above those bits evict each other (direct-mapped: simple and fast to look
-// up, and the conflict misses are easy to explain). An entry is keyed by `asid << 20 | vpn`, so
-// address spaces with different ASIDs coexist and a context switch needs no flush when the kernel
-// gives each process its own ASID.
+// Organisation. `entries` slots (a power of two), direct-mapped: a page has exactly one slot,
+//   slot = (VPN xor ASID*37) mod entries,
+// so two pages that map to the same slot evict each other (simple and fast to look up, and the
+// conflict misses are easy to explain). An entry is keyed by `asid << 20 | vpn`, so address spaces
+// with different ASIDs coexist and a context switch needs no flush when the kernel gives each process
+// its own ASID; the ASID term in the index keeps two processes with the same layout (code at
+// 0x10000, stack near the top) from evicting each other's entries.
 //
 // The CPU's fast path is QEMU's softmmu trick: three tag arrays, one per access type (read, write,
 // execute), each holding the slot's key only if the entry allows that access. A load hits when
@@ -36,6 +38,16 @@ export function tlbKey(asid: number, vpn: number): number {
   return (asid << KEY_ASID_SHIFT) | vpn;
 }
 
+/** What address space `asid` XORs into a VPN to index the TLB (the CPU precomputes it per run). */
+export function slotSpread(asid: number): number {
+  return (asid * 37) & 0xfffff;
+}
+
+/** The slot index bits of `key` (mask with `entries - 1`). */
+function slotBits(key: number): number {
+  return (key & 0xfffff) ^ slotSpread(key >>> KEY_ASID_SHIFT);
+}
+
 /**
  * The translation cache. The CPU reads the typed arrays directly on its fast path and calls
  * `lookup`/`fill` on its slow path; the kernel reaches `flush` through Cpu.sfenceVma.
@@ -44,7 +56,7 @@ export function tlbKey(asid: number, vpn: number): number {
  */
 export class Tlb {
   readonly entries: number;
-  /** `entries - 1`: a VPN's slot is `vpn & mask`. */
+  /** `entries - 1`: a page's slot is `(vpn ^ slotSpread(asid)) & mask`. */
   readonly mask: number;
   hits = 0;
   misses = 0;
@@ -82,7 +94,7 @@ export class Tlb {
    * PTE_W also needs D), else -1. Counts nothing: the caller counts the hit or miss.
    */
   lookup(key: number, perm: number): number {
-    const slot = key & this.mask;
+    const slot = slotBits(key) & this.mask;
     if (this.key[slot] !== key) return -1;
     const f = this.flags[slot]!;
     if ((f & perm) === 0 || (perm === PTE_W && (f & PTE_D) === 0)) return -1;
@@ -94,7 +106,7 @@ export class Tlb {
    * With `fastTags` false (--check-tlb) the tag arrays stay empty so every access takes the slow path.
    */
   fill(key: number, result: number, fastTags: boolean): void {
-    const slot = key & this.mask;
+    const slot = slotBits(key) & this.mask;
     const f = result & 0x1ff;
     this.key[slot] = key;
     this.base[slot] = (result >>> PTE_PPN_SHIFT) << 12;
@@ -127,15 +139,17 @@ export class Tlb {
       return;
     }
     const vpn = va >>> 12;
-    const matches = (slot: number): boolean => asid === undefined || this.key[slot]! >>> KEY_ASID_SHIFT === asid;
-    const own = vpn & this.mask;
-    if ((this.key[own]! & 0xfffff) === vpn && this.key[own] !== EMPTY && matches(own)) this.drop(own, asid);
-    if (this.megaPieces === 0) return;
+    if (asid !== undefined && this.megaPieces === 0) {
+      const slot = slotBits(tlbKey(asid, vpn)) & this.mask; // the one place the page can be
+      if (this.key[slot] === tlbKey(asid, vpn)) this.dropUnlessGlobal(slot);
+      return;
+    }
+    // The page may sit in any slot (one per ASID), and pieces of a megapage around it in others.
     for (let slot = 0; slot < this.entries; slot++) {
       const k = this.key[slot]!;
-      if (k !== EMPTY && (this.flags[slot]! & WALK_MEGA) !== 0 && (k & 0xfffff) >>> 10 === vpn >>> 10 && matches(slot)) {
-        this.drop(slot, asid);
-      }
+      if (k === EMPTY || (asid !== undefined && k >>> KEY_ASID_SHIFT !== asid)) continue;
+      const sameRegion = (this.flags[slot]! & WALK_MEGA) !== 0 && (k & 0xfffff) >>> 10 === vpn >>> 10;
+      if ((k & 0xfffff) === vpn || sameRegion) this.drop(slot, asid);
     }
   }
 

@@ -1,0 +1,33 @@
+// Every demo program prints under `vmos run` exactly what test/programs/expected/ says, which is what
+// it prints under qemu-riscv32 (qemu-demos.oracle.test.ts holds the expected files to qemu). Run the
+// way the oracle runs them: argv[0] "./NAME", empty environment. The small ones run with the
+// invariant checker and the TLB checker on.
+
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assemble } from "../../src/asm/index.js";
+import { fileIncludeResolver } from "../../src/cli/include.js";
+import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
+import { runElf } from "../helpers/kernel.js";
+
+const PROGRAMS = join(import.meta.dirname, "../../programs");
+const EXPECTED = join(import.meta.dirname, "expected");
+const names = readdirSync(EXPECTED).filter((f) => f.endsWith(".stdout")).map((f) => f.slice(0, -".stdout".length)).sort();
+/** Programs of ~100 M instructions: checking every frame after each fault would take minutes. */
+const BIG = new Set(["compute", "memory"]);
+
+describe("demo programs under vmos run match the oracle's expected output", () => {
+  for (const name of names) {
+    it(`${name}.s`, { timeout: 120_000 }, () => {
+      const path = join(PROGRAMS, `${name}.s`);
+      const { elf } = assemble([{ name: path, text: readFileSync(path, "utf8") }], { include: fileIncludeResolver() });
+      const r = runElf(elf!, `./${name}`, { mem: 64 << 20, env: [], check: !BIG.has(name), maxSteps: 0, quantum: 100_000 });
+      expect({ stdout: r.stdout, status: r.status }).toEqual({
+        stdout: readFileSync(join(EXPECTED, `${name}.stdout`), "utf8"),
+        status: Number(readFileSync(join(EXPECTED, `${name}.status`), "utf8").trim()),
+      });
+      expect(nr_free_pages(r.kernel.zone), "every frame is free again after exit").toBe(r.kernel.boot_free_pages);
+    });
+  }
+});
