@@ -38,10 +38,10 @@ export class FileAssembler {
       this.diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
       badLines.add(e.line);
     }
-    for (const statement of parseStatements(tokens, file, this.diag, badLines)) {
+    forEachStatement(tokens, file, this.diag, badLines, (statement) => {
       for (const label of statement.labels) this.define(label.name, label.pos);
       if (statement.op) handle(this, statement);
-    }
+    });
   }
 
   /** `.include "path"`: assemble another file's text here, as GNU as does, in this file's scope. */
@@ -210,21 +210,22 @@ export function* statementsOf(tokens: IToken[]): Generator<IToken[]> {
   }
 }
 
-/** All statements of a file: in one parse when it is correct, else one by one to report each error. */
-function parseStatements(tokens: IToken[], file: string, diag: Diagnostics, badLines: Set<number>): Statement[] {
-  const last = tokens[tokens.length - 1];
-  if (badLines.size === 0 && (last === undefined || last.tokenType === Newline || last.tokenType === Semicolon)) {
-    const all = parseFile(tokens, file);
-    if (all) return all;
+/**
+ * Hand every statement of a file to `handle`: in one streaming parse when the file is correct; after
+ * a syntax error, the rest one statement at a time, so that each error is reported where it is.
+ */
+function forEachStatement(tokens: IToken[], file: string, diag: Diagnostics, badLines: Set<number>, handle: (st: Statement) => void): void {
+  let rest = 0;
+  if (badLines.size === 0) {
+    rest = parseFile(tokens, file, handle);
+    if (rest < 0) return;
   }
-  const statements: Statement[] = [];
-  for (const group of statementsOf(tokens)) {
+  for (const group of statementsOf(tokens.slice(rest))) {
     if (badLines.has(group[0]!.startLine ?? 0)) continue; // already reported; parsing the rest misleads
     const { statement, error } = parseStatement(group, file);
     if (error) diag.error({ file, line: error.line, col: error.col }, error.message);
-    else statements.push(statement!);
+    else handle(statement!);
   }
-  return statements;
 }
 
 export type StatementHandler = (asm: FileAssembler, st: Statement) => void;

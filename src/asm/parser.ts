@@ -41,16 +41,21 @@ class StatementParser extends EmbeddedActionsParser {
   private separatorAlts?: { ALT: () => IToken }[];
 
   /** A whole file: statements separated by newlines or `;`. Empty statements are dropped. */
-  file = this.RULE("file", (): Statement[] => {
-    const list: Statement[] = [];
+  /** Receives each statement of `file` as soon as it is parsed (so its AST can die young). */
+  onStatement: (st: Statement) => void = () => {};
+  /** The separator ending the last statement handed to onStatement. */
+  lastSeparator: IToken | undefined;
+
+  /** A whole file: statements separated by newlines or `;`. Empty statements are skipped. */
+  file = this.RULE("file", (): void => {
     this.MANY(() => {
       const st = this.SUBRULE(this.statement);
+      const sep = this.OR((this.separatorAlts ??= this.tokenAlts([T.Newline, T.Semicolon])));
       this.ACTION(() => {
-        if (st.labels.length > 0 || st.op !== undefined) list.push(st);
+        if (st.labels.length > 0 || st.op !== undefined) this.onStatement(st);
+        this.lastSeparator = sep;
       });
-      this.OR((this.separatorAlts ??= this.tokenAlts([T.Newline, T.Semicolon])));
     });
-    return list;
   });
 
   private labelAlts?: { ALT: () => IToken }[];
@@ -263,14 +268,28 @@ function charValue(image: string): number {
   return body.startsWith("\\") ? escapeAt(body, 1)[0] : body.charCodeAt(0);
 }
 
-const parser = new StatementParser();
+/**
+ * One parser per `.include` depth: statements are handled while their file is still being parsed,
+ * and handling `.include` parses another file before the outer parse is done.
+ */
+const parsers: StatementParser[] = [];
+let depth = 0;
+
+function withParser<T>(file: string, tokens: IToken[], f: (p: StatementParser) => T): T {
+  const p = (parsers[depth] ??= new StatementParser());
+  p.fileName = file;
+  p.input = tokens;
+  depth++;
+  try {
+    return f(p);
+  } finally {
+    depth--;
+  }
+}
 
 /** Parse one statement's tokens (no newline tokens inside). */
 export function parseStatement(tokens: IToken[], file: string): { statement?: Statement; error?: SyntaxError } {
-  parser.fileName = file;
-  parser.input = tokens;
-  const statement = parser.statement();
-  const err = parser.errors[0];
+  const [statement, err] = withParser(file, tokens, (p) => [p.statement(), p.errors[0]] as const);
   if (err === undefined) return { statement };
   const tok = err.token;
   const atEnd = tok.tokenType === undefined || tok.image === "" || Number.isNaN(tok.startOffset);
@@ -281,15 +300,19 @@ export function parseStatement(tokens: IToken[], file: string): { statement?: St
 }
 
 /**
- * Parse a whole file's tokens in one pass, the fast path for correct files. Returns undefined on any
- * syntax error: the caller then parses statement by statement to report every error precisely.
- * `tokens` must end with a separator token.
+ * Parse a whole file's tokens in one pass, the fast path for correct files, handing each statement
+ * to `onStatement` as soon as it is parsed. `tokens` must end with a separator. Returns -1 when the
+ * whole file parsed, else the index of the first token after the last statement handed over: the
+ * caller parses the rest statement by statement, to report every error precisely.
  */
-export function parseFile(tokens: IToken[], file: string): Statement[] | undefined {
-  parser.fileName = file;
-  parser.input = tokens;
-  const statements = parser.file();
-  return parser.errors.length === 0 ? statements : undefined;
+export function parseFile(tokens: IToken[], file: string, onStatement: (st: Statement) => void): number {
+  return withParser(file, tokens, (p) => {
+    p.onStatement = onStatement;
+    p.lastSeparator = undefined;
+    p.file();
+    if (p.errors.length === 0) return -1;
+    return p.lastSeparator === undefined ? 0 : tokens.indexOf(p.lastSeparator) + 1;
+  });
 }
 
 function syntaxMessage(tok: IToken, atEnd: boolean, kind: string): string {

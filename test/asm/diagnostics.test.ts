@@ -2,7 +2,7 @@
 // file's mistakes are reported in one run.
 
 import { describe, expect, it } from "vitest";
-import { formatDiagnostic } from "../../src/asm/index.js";
+import { assemble, formatDiagnostic } from "../../src/asm/index.js";
 import { asm, errors, START } from "./helpers.js";
 
 describe("assembler diagnostics", () => {
@@ -118,5 +118,18 @@ describe("entry point", () => {
 
   it("cannot be missing when there is no code at all", () => {
     expect(errors(asm(".data\n.word 1\n"))).toEqual(["1:1: nothing to run: there is no _start and .text is empty"]);
+  });
+});
+
+describe("recovery after a syntax error", () => {
+  it("handles every statement exactly once: no duplicate-symbol errors from the lines before the error", () => {
+    const r = asm(`${START}before: nop\n  addi a0, a0, 1 +\nafter: nop\n  j before\n  j after\n`);
+    expect(errors(r)).toEqual(["4:19: unexpected end of line"]);
+  });
+
+  it("still assembles an .include that follows a syntax error", () => {
+    const include = () => ({ name: "inc.s", text: "inc: ret\n" });
+    const r = assemble([{ name: "t.s", text: `${START}  call inc\n  add a0,\n.include "inc.s"\n` }], { include });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(["t.s:4"]);
   });
 });
