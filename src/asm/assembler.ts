@@ -5,7 +5,7 @@ import type { IToken } from "./chevrotain.js";
 import type { Expr, SourcePos, Statement } from "./ast.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { evaluate, ExprError, type Value } from "./expr.js";
-import { lex, Newline, Semicolon } from "./lexer.js";
+import { lex, Newline, Semicolon, UnterminatedComment } from "./lexer.js";
 import { Chunk, INTERNAL_PREFIX, type InsnItem, type ObjectFile, type SectionName, type SymbolDef } from "./object.js";
 import { isKnownReloc, parseFile, parseStatement } from "./parser.js";
 
@@ -31,17 +31,33 @@ export class FileAssembler {
   /** Lex, parse and handle `text` (the file itself or an included one) into this file's object. */
   assembleText(file: string, text: string, handle: StatementHandler): void {
     this.handler = handle;
-    // A final newline lets the whole-file parse see every statement terminated.
-    const { tokens, errors } = lex(text.endsWith("\n") ? text : `${text}\n`);
-    const badLines = new Set<number>();
-    for (const e of errors) {
-      this.diag.error({ file, line: e.line, col: e.col }, `unexpected character '${e.text}'`);
-      badLines.add(e.line);
-    }
-    forEachStatement(tokens, file, this.diag, badLines, (statement) => {
+    const onStatement = (statement: Statement): void => {
       for (const label of statement.labels) this.define(label.name, label.pos);
       if (statement.op) handle(this, statement);
-    });
+    };
+    // A final newline lets the whole-file parse see every statement terminated.
+    if (!text.endsWith("\n")) text += "\n";
+    // Lex in chunks of lines, so that a big file's tokens die young instead of all living at once.
+    let lineOffset = 0;
+    for (let start = 0; start < text.length;) {
+      let lines = LEX_CHUNK_LINES;
+      let end: number, chunk: ReturnType<typeof lex>;
+      for (;;) {
+        end = afterLines(text, start, lines);
+        chunk = lex(text.slice(start, end));
+        // A /* comment */ crossing the chunk's end: lex a bigger chunk.
+        if (end >= text.length || chunk.tokens[chunk.tokens.length - 1]?.tokenType !== UnterminatedComment) break;
+        lines *= 2;
+      }
+      const badLines = new Set<number>();
+      for (const e of chunk.errors) {
+        this.diag.error({ file, line: e.line + lineOffset, col: e.col }, `unexpected character '${e.text}'`);
+        badLines.add(e.line);
+      }
+      forEachStatement(chunk.tokens, file, lineOffset, this.diag, badLines, onStatement);
+      lineOffset += countLines(text, start, end);
+      start = end;
+    }
   }
 
   /** `.include "path"`: assemble another file's text here, as GNU as does, in this file's scope. */
@@ -198,6 +214,26 @@ function localName(label: string, instance: number): string {
   return `${INTERNAL_PREFIX}${label}#${instance}`;
 }
 
+/** Lines lexed at a time (see assembleText). */
+const LEX_CHUNK_LINES = 2048;
+
+/** Index just after the `lines`-th newline from `start`, or the end of `text`. */
+function afterLines(text: string, start: number, lines: number): number {
+  let i = start;
+  for (let n = 0; n < lines; n++) {
+    const nl = text.indexOf("\n", i);
+    if (nl < 0) return text.length;
+    i = nl + 1;
+  }
+  return i;
+}
+
+function countLines(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", start); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 /** Split a token stream into statements at newlines and `;`. */
 export function* statementsOf(tokens: IToken[]): Generator<IToken[]> {
   let start = 0;
@@ -214,15 +250,16 @@ export function* statementsOf(tokens: IToken[]): Generator<IToken[]> {
  * Hand every statement of a file to `handle`: in one streaming parse when the file is correct; after
  * a syntax error, the rest one statement at a time, so that each error is reported where it is.
  */
-function forEachStatement(tokens: IToken[], file: string, diag: Diagnostics, badLines: Set<number>, handle: (st: Statement) => void): void {
+function forEachStatement(tokens: IToken[], file: string, lineOffset: number, diag: Diagnostics, badLines: Set<number>,
+  handle: (st: Statement) => void): void {
   let rest = 0;
   if (badLines.size === 0) {
-    rest = parseFile(tokens, file, handle);
+    rest = parseFile(tokens, file, lineOffset, handle);
     if (rest < 0) return;
   }
   for (const group of statementsOf(tokens.slice(rest))) {
     if (badLines.has(group[0]!.startLine ?? 0)) continue; // already reported; parsing the rest misleads
-    const { statement, error } = parseStatement(group, file);
+    const { statement, error } = parseStatement(group, file, lineOffset);
     if (error) diag.error({ file, line: error.line, col: error.col }, error.message);
     else handle(statement!);
   }

@@ -28,6 +28,8 @@ export interface SyntaxError {
 // created per call costs more than the parse itself. Cached ALTs capture only `this`.
 class StatementParser extends EmbeddedActionsParser {
   fileName = "";
+  /** Lines before the chunk of the file being parsed (files are lexed in chunks). */
+  lineOffset = 0;
 
   constructor() {
     super(T.ALL_TOKENS, { maxLookahead: 3 });
@@ -35,7 +37,7 @@ class StatementParser extends EmbeddedActionsParser {
   }
 
   private pos(tok: IToken): SourcePos {
-    return { file: this.fileName, line: tok.startLine ?? 0, col: tok.startColumn ?? 0 };
+    return { file: this.fileName, line: (tok.startLine ?? 0) + this.lineOffset, col: tok.startColumn ?? 0 };
   }
 
   private separatorAlts?: { ALT: () => IToken }[];
@@ -275,9 +277,10 @@ function charValue(image: string): number {
 const parsers: StatementParser[] = [];
 let depth = 0;
 
-function withParser<T>(file: string, tokens: IToken[], f: (p: StatementParser) => T): T {
+function withParser<T>(file: string, lineOffset: number, tokens: IToken[], f: (p: StatementParser) => T): T {
   const p = (parsers[depth] ??= new StatementParser());
   p.fileName = file;
+  p.lineOffset = lineOffset;
   p.input = tokens;
   depth++;
   try {
@@ -288,13 +291,13 @@ function withParser<T>(file: string, tokens: IToken[], f: (p: StatementParser) =
 }
 
 /** Parse one statement's tokens (no newline tokens inside). */
-export function parseStatement(tokens: IToken[], file: string): { statement?: Statement; error?: SyntaxError } {
-  const [statement, err] = withParser(file, tokens, (p) => [p.statement(), p.errors[0]] as const);
+export function parseStatement(tokens: IToken[], file: string, lineOffset = 0): { statement?: Statement; error?: SyntaxError } {
+  const [statement, err] = withParser(file, lineOffset, tokens, (p) => [p.statement(), p.errors[0]] as const);
   if (err === undefined) return { statement };
   const tok = err.token;
   const atEnd = tok.tokenType === undefined || tok.image === "" || Number.isNaN(tok.startOffset);
   const last = tokens[tokens.length - 1];
-  const line = atEnd ? (last?.startLine ?? 0) : (tok.startLine ?? 0);
+  const line = (atEnd ? (last?.startLine ?? 0) : (tok.startLine ?? 0)) + lineOffset;
   const col = atEnd ? (last?.startColumn ?? 0) + (last?.image.length ?? 0) : (tok.startColumn ?? 0);
   return { error: { line, col, message: syntaxMessage(tok, atEnd, err.name) } };
 }
@@ -305,8 +308,8 @@ export function parseStatement(tokens: IToken[], file: string): { statement?: St
  * whole file parsed, else the index of the first token after the last statement handed over: the
  * caller parses the rest statement by statement, to report every error precisely.
  */
-export function parseFile(tokens: IToken[], file: string, onStatement: (st: Statement) => void): number {
-  return withParser(file, tokens, (p) => {
+export function parseFile(tokens: IToken[], file: string, lineOffset: number, onStatement: (st: Statement) => void): number {
+  return withParser(file, lineOffset, tokens, (p) => {
     p.onStatement = onStatement;
     p.lastSeparator = undefined;
     p.file();

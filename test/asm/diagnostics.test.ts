@@ -133,3 +133,19 @@ describe("recovery after a syntax error", () => {
     expect(r.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(["t.s:4"]);
   });
 });
+
+describe("big files (lexed in chunks of lines)", () => {
+  const lines = (n: number, text: string): string => Array(n).fill(text).join("\n") + "\n";
+
+  it("reports line numbers past the first chunk exactly", () => {
+    const src = `${START}${lines(4997, "  nop")}  addx a0, a0, a0\n${lines(3000, "  nop")}  .wrod 1\n`;
+    expect(errors(asm(src))).toEqual(["5000:3: unknown instruction 'addx'; did you mean 'add'?", "8001:3: unknown directive '.wrod'; did you mean '.word'?"]);
+  });
+
+  it("lexes a /* comment */ that spans a chunk boundary as one comment", () => {
+    const src = `${START}${lines(2000, "  nop")}/*\n${lines(100, "  this is not code")}*/\n  nop\n`;
+    const r = asm(src);
+    expect(errors(r)).toEqual([]);
+    expect(textWords(r)).toHaveLength(2001);
+  });
+});
