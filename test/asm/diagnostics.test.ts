@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { assemble, formatDiagnostic } from "../../src/asm/index.js";
-import { asm, errors, START } from "./helpers.js";
+import { asm, errors, START, textWords } from "./helpers.js";
 
 describe("assembler diagnostics", () => {
   it("suggests the closest mnemonic for an unknown one", () => {
