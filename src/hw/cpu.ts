@@ -14,7 +14,7 @@
 // would have written (register, memory) has been written.
 
 import { decode } from "../isa/decode.js";
-import { immB, immJ, immS } from "../isa/formats.js";
+import { immB, immJ, immS, rdOf } from "../isa/formats.js";
 import { CSR_NAMES, Op } from "../isa/instructions.js";
 import { amoResult, mulh, mulhsu, mulhu } from "./alu.js";
 import { COST, timeOf, type Clock } from "./clock.js";
@@ -53,10 +53,12 @@ const enum Exec {
   LB, LBU, LH, LHU, LW, SB, SH, SW,
   ADDI, SLTI, SLTIU, XORI, ORI, ANDI, SLLI, SRLI, SRAI,
   ADD, SUB, SLL, SLT, SLTU, XOR, SRL, SRA, OR, AND,
-  FENCE, ECALL, EBREAK,
+  NOP, ECALL, EBREAK,
   MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU,
   LR, SC, AMO,
   CSR_READ, CSR_WRITE,
+  /** A load into x0: the access happens (it may fault), the value is dropped. */
+  LOAD_X0,
   /** A word that is no RV32IMA instruction. */
   ILLEGAL,
 }
@@ -101,7 +103,7 @@ function execOf(op: Op): Exec {
     case Op.SRA: return Exec.SRA;
     case Op.OR: return Exec.OR;
     case Op.AND: return Exec.AND;
-    case Op.FENCE: return Exec.FENCE;
+    case Op.FENCE: return Exec.NOP; // one in-order hart: nothing to order
     case Op.ECALL: return Exec.ECALL;
     case Op.EBREAK: return Exec.EBREAK;
     case Op.MUL: return Exec.MUL;
@@ -124,10 +126,20 @@ function execOf(op: Op): Exec {
   }
 }
 
-/** The `ram.decoded` value for instruction word `w`. */
+/**
+ * The `ram.decoded` value for instruction word `w`. Instructions whose only effect is writing rd
+ * become NOP when rd is x0, and loads into x0 become LOAD_X0, so that no case that runs often
+ * writes x[0] and the loop need not re-zero it after every instruction.
+ */
 function decodeWord(w: number): Exec {
   const def = decode(w);
-  return def === undefined ? Exec.ILLEGAL : execOf(def.op);
+  if (def === undefined) return Exec.ILLEGAL;
+  const exec = execOf(def.op);
+  if (rdOf(w) !== 0) return exec;
+  if (exec === Exec.LUI || exec === Exec.AUIPC || (exec >= Exec.ADDI && exec <= Exec.AND) || (exec >= Exec.MUL && exec <= Exec.REMU)) {
+    return Exec.NOP;
+  }
+  return exec >= Exec.LB && exec <= Exec.LW ? Exec.LOAD_X0 : exec;
 }
 
 const CSR_CYCLE = CSR_NAMES.get("cycle")!, CSR_TIME = CSR_NAMES.get("time")!, CSR_INSTRET = CSR_NAMES.get("instret")!;
@@ -162,17 +174,19 @@ export class Cpu {
 
   /**
    * Execute instructions until one traps (Exit.Trap; pc = that instruction, see trapCause/trapTval)
-   * or `budget` instructions have retired (Exit.Budget; pc = the next instruction). Advances the
-   * clock by one cycle per retired instruction, COST.tlbWalk per page walk and COST.trapEntry for a
-   * trap. Throws StaleTlbError (--check-tlb only) when a TLB hit disagrees with the page table; the
+   * or `budget` instructions (at most 2^31-1 per call) have retired (Exit.Budget; pc = the next
+   * instruction). Advances the clock by one cycle per retired instruction, COST.tlbWalk per page
+   * walk and COST.trapEntry for a trap. Throws StaleTlbError (--check-tlb only) when a TLB hit disagrees with the page table; the
    * CPU state is then as before the instruction that used the stale entry.
    */
   run(budget: number): Exit {
     const x = this.x, ram = this.ram, i32 = ram.i32, u8 = ram.u8, i8 = ram.i8, u16 = ram.u16, i16 = ram.i16;
     const dec = ram.decoded, lsu = this.lsu;
-    const tlb = this.tlb, tagR = tlb.tagR, tagW = tlb.tagW, tagX = tlb.tagX, base = tlb.base, mask = tlb.mask;
-    const asidTag = lsu.begin(this.satp), spread = lsu.spread; // a page's TLB key and slot: see tlb.ts
+    const tlb = this.tlb, tagR = tlb.tagR, tagW = tlb.tagW, tagX = tlb.tagX, base = tlb.base;
+    // A page's TLB key and slot (see tlb.ts). `| 0` tells V8 these are int32s, sparing a check per use.
+    const asidTag = lsu.begin(this.satp) | 0, spread = lsu.spread | 0, mask = tlb.mask | 0;
     let pc = this.pc | 0;
+    const limit = Math.max(0, Math.min(budget, 0x7fff_ffff)) | 0; // an int32, so the loop test is one compare
     let n = 0; // instructions retired by this run
     let hits = 0; // fast-path TLB hits
     let fetchVpn = -1; // the page pc was last translated on
@@ -180,7 +194,7 @@ export class Cpu {
     x[0] = 0;
 
     if ((pc & 3) !== 0) lsu.fault(Cause.InstructionMisaligned, pc); // the kernel set a bad pc
-    else loop: while (n < budget) {
+    else loop: while (n < limit) {
       if (pc >>> 12 !== fetchVpn) {
         const vpn = pc >>> 12, slot = (vpn ^ spread) & mask;
         if (tagX[slot] === (asidTag | vpn)) {
@@ -195,17 +209,20 @@ export class Cpu {
       }
       const wi = fetchWord | ((pc >>> 2) & 0x3ff);
       const w = i32[wi]!;
-      let d = dec[wi]!;
-      if (d === 0) d = dec[wi] = decodeWord(w);
+      const d = dec[wi]!;
       let next = (pc + 4) | 0;
 
       switch (d) {
+        case 0: // not decoded yet: decode once, then dispatch again
+          dec[wi] = decodeWord(w);
+          continue;
         case Exec.LUI: x[(w >>> 7) & 31] = w & 0xfffff000; break;
         case Exec.AUIPC: x[(w >>> 7) & 31] = pc + (w & 0xfffff000); break;
         case Exec.JAL: {
           const target = (pc + immJ(w)) | 0;
           if ((target & 3) !== 0) { lsu.fault(Cause.InstructionMisaligned, target); break loop; }
           x[(w >>> 7) & 31] = next;
+          x[0] = 0; // j and jr write x0
           next = target;
           break;
         }
@@ -213,6 +230,7 @@ export class Cpu {
           const target = (x[(w >>> 15) & 31]! + (w >> 20)) & ~1;
           if ((target & 3) !== 0) { lsu.fault(Cause.InstructionMisaligned, target); break loop; }
           x[(w >>> 7) & 31] = next;
+          x[0] = 0; // j and jr write x0
           next = target;
           break;
         }
@@ -255,32 +273,19 @@ export class Cpu {
           }
           break;
 
-        case Exec.LB: case Exec.LBU: {
+        case Exec.LB: case Exec.LBU: case Exec.LH: case Exec.LHU: {
+          const size = d >= Exec.LH ? 2 : 1;
           const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
           let v: number;
-          if (tagR[slot] === (asidTag | vpn)) {
+          if (tagR[slot] === (asidTag | vpn) && (va & (size - 1)) === 0) {
             hits++;
             const pa = base[slot]! | (va & 0xfff);
-            v = d === Exec.LB ? i8[pa]! : u8[pa]!;
+            v = d === Exec.LB ? i8[pa]! : d === Exec.LBU ? u8[pa]! : d === Exec.LH ? i16[pa >> 1]! : u16[pa >> 1]!;
           } else {
-            v = lsu.load(va, 1);
+            v = lsu.load(va, size);
             if (lsu.faulted) break loop;
             if (d === Exec.LB) v = (v << 24) >> 24;
-          }
-          x[(w >>> 7) & 31] = v;
-          break;
-        }
-        case Exec.LH: case Exec.LHU: {
-          const va = (x[(w >>> 15) & 31]! + (w >> 20)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
-          let v: number;
-          if (tagR[slot] === (asidTag | vpn) && (va & 1) === 0) {
-            hits++;
-            const pa = base[slot]! | (va & 0xfff);
-            v = d === Exec.LH ? i16[pa >> 1]! : u16[pa >> 1]!;
-          } else {
-            v = lsu.load(va, 2);
-            if (lsu.faulted) break loop;
-            if (d === Exec.LH) v = (v << 16) >> 16;
+            else if (d === Exec.LH) v = (v << 16) >> 16;
           }
           x[(w >>> 7) & 31] = v;
           break;
@@ -298,28 +303,17 @@ export class Cpu {
           x[(w >>> 7) & 31] = v;
           break;
         }
-        case Exec.SB: {
+        case Exec.SB: case Exec.SH: {
+          const size = d === Exec.SH ? 2 : 1;
           const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
-          if (tagW[slot] === (asidTag | vpn)) {
+          if (tagW[slot] === (asidTag | vpn) && (va & (size - 1)) === 0) {
             hits++;
             const pa = base[slot]! | (va & 0xfff);
-            u8[pa] = x[(w >>> 20) & 31]!;
+            if (size === 1) u8[pa] = x[(w >>> 20) & 31]!;
+            else u16[pa >> 1] = x[(w >>> 20) & 31]!;
             dec[pa >> 2] = 0;
           } else {
-            lsu.store(va, 1, x[(w >>> 20) & 31]!);
-            if (lsu.faulted) break loop;
-          }
-          break;
-        }
-        case Exec.SH: {
-          const va = (x[(w >>> 15) & 31]! + immS(w)) | 0, vpn = va >>> 12, slot = (vpn ^ spread) & mask;
-          if (tagW[slot] === (asidTag | vpn) && (va & 1) === 0) {
-            hits++;
-            const pa = base[slot]! | (va & 0xfff);
-            u16[pa >> 1] = x[(w >>> 20) & 31]!;
-            dec[pa >> 2] = 0;
-          } else {
-            lsu.store(va, 2, x[(w >>> 20) & 31]!);
+            lsu.store(va, size, x[(w >>> 20) & 31]!);
             if (lsu.faulted) break loop;
           }
           break;
@@ -360,7 +354,7 @@ export class Cpu {
         case Exec.OR: x[(w >>> 7) & 31] = x[(w >>> 15) & 31]! | x[(w >>> 20) & 31]!; break;
         case Exec.AND: x[(w >>> 7) & 31] = x[(w >>> 15) & 31]! & x[(w >>> 20) & 31]!; break;
 
-        case Exec.FENCE: break; // one in-order hart: nothing to order
+        case Exec.NOP: break;
         case Exec.ECALL: lsu.fault(Cause.EcallFromU, 0); break loop;
         case Exec.EBREAK: lsu.fault(Cause.Breakpoint, pc); break loop;
 
@@ -397,6 +391,7 @@ export class Cpu {
           const pa = lsu.translate(va, Access.Load);
           if (pa < 0) break loop;
           x[(w >>> 7) & 31] = i32[pa >> 2]!;
+          x[0] = 0;
           this.reservation = pa;
           break;
         }
@@ -412,6 +407,7 @@ export class Cpu {
             dec[pa >> 2] = 0;
           }
           x[(w >>> 7) & 31] = ok ? 0 : 1;
+          x[0] = 0;
           break;
         }
         case Exec.AMO: {
@@ -423,6 +419,7 @@ export class Cpu {
           i32[pa >> 2] = amoResult(decode(w)!.op, old, x[(w >>> 20) & 31]!);
           dec[pa >> 2] = 0;
           x[(w >>> 7) & 31] = old;
+          x[0] = 0;
           break;
         }
 
@@ -432,13 +429,19 @@ export class Cpu {
           const value = (w >>> 15) & 31 ? -1 : this.counterAt(w >>> 20, this.clock.cycles + n, this.instret + n);
           if (value < 0) { lsu.fault(Cause.IllegalInstruction, w); break loop; }
           x[(w >>> 7) & 31] = value;
+          x[0] = 0;
+          break;
+        }
+        case Exec.LOAD_X0: {
+          const op = decode(w)!.op;
+          lsu.load((x[(w >>> 15) & 31]! + (w >> 20)) | 0, op === Op.LW ? 4 : op === Op.LH || op === Op.LHU ? 2 : 1);
+          if (lsu.faulted) break loop;
           break;
         }
         default: // Exec.ILLEGAL, Exec.CSR_WRITE
           lsu.fault(Cause.IllegalInstruction, w);
           break loop;
       }
-      x[0] = 0;
       pc = next;
       n++;
     }

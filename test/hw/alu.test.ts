@@ -113,6 +113,36 @@ describe("ALU and M instructions against BigInt references", () => {
   });
 });
 
+describe("M and shift edge cases, computed by hand", () => {
+  const m = bareMachine();
+  const run = (op: Op, a: number, b: number): number => {
+    bareStep(m, word(op, { rd: REG.a0, rs1: REG.t0, rs2: REG.t1 }), a, b);
+    return m.cpu.x[REG.a0]!;
+  };
+  const cases: [string, Op, number, number, number][] = [
+    ["div by zero is -1", Op.DIV, 7, 0, -1],
+    ["divu by zero is 2^32-1", Op.DIVU, 7, 0, -1],
+    ["rem by zero is the dividend", Op.REM, -7, 0, -7],
+    ["remu by zero is the dividend", Op.REMU, 7, 0, 7],
+    ["INT_MIN / -1 overflows to INT_MIN", Op.DIV, INT_MIN, -1, INT_MIN],
+    ["INT_MIN % -1 is 0", Op.REM, INT_MIN, -1, 0],
+    ["div truncates towards zero", Op.DIV, -7, 2, -3],
+    ["rem takes the dividend's sign", Op.REM, -7, 2, -1],
+    ["divu reads operands unsigned", Op.DIVU, -7, 2, 0x7ffffffc],
+    ["remu reads operands unsigned", Op.REMU, -7, 2, 1],
+    ["mulh of INT_MIN squared", Op.MULH, INT_MIN, INT_MIN, 0x40000000],
+    ["mulhu of all-ones squared", Op.MULHU, -1, -1, -2],
+    ["mulhsu: -1 times 2^32-1", Op.MULHSU, -1, -1, -1],
+    ["mul keeps the low word", Op.MUL, 0x10001, 0x10001, 0x20001],
+    ["sra keeps the sign", Op.SRA, -8, 1, -4],
+    ["srl shifts in zeros", Op.SRL, -8, 1, 0x7ffffffc],
+    ["sll by 31", Op.SLL, 1, 31, INT_MIN],
+  ];
+  for (const [name, op, a, b, expected] of cases) {
+    it(name, () => expect(run(op, a, b)).toBe(expected));
+  }
+});
+
 describe("alu.ts helpers", () => {
   it("mulhu/mulh/mulhsu give the high word of the 64-bit product", () => {
     fc.assert(fc.property(operand, operand, (a, b) => {

@@ -235,3 +235,16 @@ describe("TLB counters", () => {
     expect(() => r.m.cpu.sfenceVma(undefined, 512)).toThrow(RangeError);
   });
 });
+
+describe("--check-tlb costs no simulated time", () => {
+  it("a program takes the same cycles and TLB hits and misses with and without checking", () => {
+    const body = `la t0, d\n li t1, 200\n1: lw a0, 0(t0)\n sw a0, 4(t0)\n addi t1, t1, -1\n bnez t1, 1b`;
+    const plain = rig(program(body, "d: .word 1, 2"));
+    const checked = rig(program(body, "d: .word 1, 2"), { checkTlb: true });
+    runToTrap(plain.m);
+    runToTrap(checked.m);
+    expect([checked.m.clock.cycles, checked.m.tlb.hits, checked.m.tlb.misses])
+      .toEqual([plain.m.clock.cycles, plain.m.tlb.hits, plain.m.tlb.misses]);
+    expect(plain.m.tlb.hits).toBeGreaterThan(300);
+  });
+});
