@@ -23,6 +23,9 @@ export type FaultResult =
   | { ok: true }
   | { ok: false; signo: number; code: number; addr: number; why: string; oom?: boolean };
 
+/** The one success value, shared: the fault path allocates nothing it does not need. */
+const FAULT_OK: FaultResult = { ok: true };
+
 const ACCESS = { [Cause.InstructionPageFault]: "execute", [Cause.LoadPageFault]: "read", [Cause.StorePageFault]: "write" } as Record<number, string>;
 
 /** Linux: access_error(): may this kind of access touch this VMA? A load needs VM_READ or VM_WRITE. */
@@ -76,5 +79,5 @@ function resolve(mm: mm_struct, task: task_struct | null, cause: number, addr: n
   if (fault & VM_FAULT_OOM) return { ok: false, signo: SIGKILL, code: 0, addr, why: "out of memory", oom: true };
   if (fault & VM_FAULT_SIGBUS) return { ok: false, signo: SIGBUS, code: BUS_ADRERR, addr, why: `${access} beyond what the mapping can provide` };
   if (fault & VM_FAULT_SIGSEGV) return bad_area(SEGV_ACCERR, addr, `${access} refused`);
-  return { ok: true };
+  return FAULT_OK;
 }
