@@ -11,6 +11,7 @@ import { do_exit } from "./proc/exit.js";
 import { force_sig_fault, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
 import type { task_struct } from "./proc/task.js";
 import { do_syscall } from "./syscalls/table.js";
+import { SYSCALL_RESTART } from "./syscalls/types.js";
 
 const ILL_ILLOPC = 1, TRAP_BRKPT = 1, BUS_ADRALN = 1, SEGV_ACCERR = 2;
 
@@ -24,7 +25,8 @@ export function handle_trap(k: Kernel, task: task_struct): void {
     case Cause.EcallFromU: {
       cpu.pc = (pc + 4) >>> 0; // Linux: sepc += 4 before the call, so the call may change it
       const ret = do_syscall(k, task, cpu.x[17]!);
-      if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
+      if (ret === SYSCALL_RESTART) cpu.pc = pc; // it slept: execute the ecall again when it runs next
+      else if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
       break;
     }
     case Cause.InstructionPageFault:

@@ -3,6 +3,7 @@
 import type { Kernel } from "../kernel.js";
 import { do_exit } from "../proc/exit.js";
 import type { task_struct } from "../proc/task.js";
+import type { SyscallTable } from "./types.js";
 
 /** Linux: SYSCALL_DEFINE1(exit) / exit_group: the status's low 8 bits go to the parent. */
 export function sys_exit_group(k: Kernel, task: task_struct, status: number): number {
@@ -24,3 +25,6 @@ export function sys_getppid(_k: Kernel, task: task_struct): number {
 export function sys_getuid(): number {
   return 0;
 }
+
+/** Process calls beyond exit and identities (issue 4: clone, waitid, execve, prlimit64...). */
+export const PROCESS_SYSCALLS: SyscallTable = {};

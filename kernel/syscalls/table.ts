@@ -10,12 +10,14 @@ import { sys_read, sys_write } from "./console.js";
 import { ENOSYS } from "./errno.js";
 import { sys_clock_gettime64, sys_getrandom, sys_uname } from "./info.js";
 import { NOT_ON_RV32, SYSCALL_NAMES } from "./names.js";
-import { sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
+import { FS_SYSCALLS } from "./fs.js";
+import { MM_SYSCALLS } from "./mm.js";
+import { PROCESS_SYSCALLS, sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
+import { SIGNAL_SYSCALLS } from "./signal.js";
+import type { SyscallTable } from "./types.js";
 
-/** A handler gets the six argument registers (a0-a5, as signed 32-bit) and returns a0. */
-type Handler = (k: Kernel, task: task_struct, a: Int32Array) => number;
-
-const SYSCALLS: Record<number, Handler> = {
+/** This file's own calls; the other areas keep theirs beside their code. */
+const CORE_SYSCALLS: SyscallTable = {
   63: (k, t, a) => sys_read(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0),
   64: (k, t, a) => sys_write(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0),
   93: (k, t, a) => sys_exit_group(k, t, a[0]!), // exit: one thread per process, so the same
@@ -31,6 +33,8 @@ const SYSCALLS: Record<number, Handler> = {
   278: (k, t, a) => sys_getrandom(k, t, a[0]! >>> 0, a[1]! >>> 0, a[2]!),
   403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
 };
+
+const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS };
 
 /** Is this number implemented (for docs and tests)? */
 export function syscall_implemented(nr: number): boolean {
