@@ -50,6 +50,8 @@ export class Kernel {
   readonly reported_syscalls = new Set<number>();
   /** Instructions executed so far, all tasks. */
   instructions = 0;
+  /** How execve finds programs by path (the CLI's looks in the current directory). */
+  load_program: (path: string) => Uint8Array | { errno: number } = () => ({ errno: 2 });
   /** Free frames right after boot, for the "all memory comes back" check. */
   boot_free_pages = 0;
   private randomState: number;

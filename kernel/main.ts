@@ -10,7 +10,8 @@ import { check_kernel } from "./mm/check.js";
 import { SetPageReserved } from "./mm/page.js";
 import { alloc_page, mem_init, nr_free_pages, type MemInitOptions } from "./mm/page_alloc.js";
 import { ExecError, load_elf_binary } from "./proc/exec.js";
-import { shell_status } from "./proc/exit.js";
+import { do_exit, shell_status } from "./proc/exit.js";
+import { init_rlimits, max_threads_for } from "./proc/rlimit.js";
 import { task_struct } from "./proc/task.js";
 import { enqueue_task, schedule } from "./sched/core.js";
 import type { Tracer } from "./trace.js";
@@ -36,13 +37,14 @@ export function start_kernel(machine: Machine, options: KernelOptions, trace: Tr
 export interface RunOutcome {
   /** What a shell would report for init: its exit status, or 128 + the signal that killed it. */
   status: number;
-  reason: "exit" | "signal" | "max-steps";
+  reason: "exit" | "signal" | "max-steps" | "deadlock";
   init: task_struct;
 }
 
 /** Linux: kernel_init() -> run_init_process(): exec the program as pid 1 and run until it exits. */
 export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: string[], envp: string[]): RunOutcome {
   const init = new task_struct(k.next_pid++, path.split("/").pop() ?? path);
+  init.rlim = init_rlimits(max_threads_for(k.machine.ram.frames));
   k.trace.pid = init.pid;
   const { mm, entry, sp } = load_elf_binary(k, path, bytes, argv, envp);
   init.mm = mm;
@@ -56,7 +58,14 @@ export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: strin
   const clock = k.machine.clock;
   for (;;) {
     const task = schedule(k);
-    if (task === null) break;
+    if (task === null) {
+      // Every task sleeps and nothing can wake one: Linux would hang; vmos says so and stops.
+      if (init.state === "TASK_INTERRUPTIBLE") {
+        k.console.log("vmos: every process is asleep and nothing can wake them (deadlock)");
+        outcome.reason = "deadlock";
+      }
+      break;
+    }
     record_peaks(task);
     let budget = k.options.quantum;
     if (k.options.maxSteps > 0) {
@@ -78,11 +87,21 @@ export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: strin
       clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
     }
     task.stime_cycles += clock.cycles - kstart;
-    if (task === init && init.state !== "TASK_RUNNING") break;
+    if (init.state === "EXIT_ZOMBIE") break;
   }
-  outcome.status = outcome.reason === "max-steps" ? 124 : shell_status(init.exit_code);
-  if (outcome.reason !== "max-steps" && (init.exit_code & 0x7f) !== 0) outcome.reason = "signal";
+  if (outcome.reason === "max-steps" || outcome.reason === "deadlock") {
+    outcome.status = outcome.reason === "max-steps" ? 124 : 125;
+    end_everything(k, init);
+  } else {
+    outcome.status = shell_status(init.exit_code);
+    if ((init.exit_code & 0x7f) !== 0) outcome.reason = "signal";
+  }
   return outcome;
+}
+
+/** Stop every task still alive (a run cut short), so all memory is freed as after a normal end. */
+function end_everything(k: Kernel, init: task_struct): void {
+  if (init.state === "TASK_RUNNING" || init.state === "TASK_INTERRUPTIBLE") do_exit(k, init, 9);
 }
 
 /** Keep the peaks --stats reports while the mm is alive (exit_mm records the final ones). */

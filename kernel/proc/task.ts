@@ -22,6 +22,21 @@ export class task_struct {
   /** Linux: min_flt / maj_flt. */
   min_flt = 0;
   maj_flt = 0;
+  /** Linux: signal->cmin_flt, cmaj_flt, maxrss of reaped children (for getrusage(RUSAGE_CHILDREN)). */
+  cmin_flt = 0;
+  cmaj_flt = 0;
+  cmaxrss = 0;
+  /** Children's CPU cycles, reaped (Linux: signal->cutime/cstime). */
+  cutime_cycles = 0;
+  cstime_cycles = 0;
+  /** Reparented to init after its parent died: the kernel reaps it at exit, in init's place. */
+  orphan = false;
+  /** Linux: exit_signal: what the parent is sent when this task exits (SIGCHLD for fork). */
+  exit_signal = 17;
+  /** Linux: clear_child_tid (CLONE_CHILD_CLEARTID): zeroed at exit. 0 = none. */
+  clear_child_tid = 0;
+  /** Linux: signal->rlim, as [soft, hard] pairs indexed by RLIMIT_*; see proc/rlimit.ts. */
+  rlim: [number, number][] = [];
   /** Linux: signal->maxrss: the peak RSS of the task's address space, in pages (kept after exit). */
   maxrss = 0;
   /** Peak page-table pages of the task's address space (vmos, for --stats). */

@@ -77,3 +77,21 @@ export function context_switch(k: Kernel, prev: task_struct | null, next: task_s
   k.trace.pid = next.pid;
   if (k.trace.sched) k.trace.note("sched", `context_switch ${prev ? `${prev.comm}[${prev.pid}]` : "idle"} -> ${next.comm}[${next.pid}]`);
 }
+
+/** Linux: wake_up_process(): a sleeping task becomes runnable again (at the back of the queue). */
+export function wake_up_process(k: Kernel, task: task_struct): void {
+  if (task.state !== "TASK_INTERRUPTIBLE") return;
+  task.state = "TASK_RUNNING";
+  enqueue_task(k, task);
+  if (k.trace.sched) k.trace.note("sched", `wake_up_process ${task.comm}[${task.pid}]`);
+}
+
+/**
+ * Put the current task to sleep (Linux: set_current_state(TASK_INTERRUPTIBLE) + schedule()). The
+ * caller's system call returns SYSCALL_RESTART, so the task retries when woken.
+ */
+export function sleep_current(k: Kernel, task: task_struct, why: string): void {
+  task.state = "TASK_INTERRUPTIBLE";
+  dequeue_task(k, task);
+  if (k.trace.sched) k.trace.note("sched", `${task.comm}[${task.pid}] sleeps: ${why}`);
+}

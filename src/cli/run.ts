@@ -18,6 +18,7 @@ import { assembleSources } from "./asm.js";
 import { CliError } from "./errors.js";
 import { readInput } from "./files.js";
 import { hostConsole } from "./host-console.js";
+import { hostProgramLoader } from "./program-loader.js";
 import { parseCount, parseSize } from "./size.js";
 
 export interface RunOptions {
@@ -84,6 +85,7 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   const machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false });
   const trace = makeTracer(opts);
   const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine));
+  k.load_program = hostProgramLoader(process.cwd());
   const envp = Object.entries(process.env).map(([key, v]) => `${key}=${v}`);
   let outcome: RunOutcome;
   try {

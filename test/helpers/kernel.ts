@@ -21,6 +21,8 @@ export interface RunOptions {
   trace?: TraceCategory[];
   stdin?: string;
   seed?: number;
+  /** Programs execve can find, by path. */
+  programs?: Record<string, Uint8Array>;
 }
 
 export interface RunResult extends RunOutcome {
@@ -59,6 +61,8 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
     },
     log: (line) => log.push(line),
   });
+  const programs = o.programs ?? {};
+  k.load_program = (path) => programs[path] ?? { errno: 2 };
   const outcome = run_init(k, name, elf, [name, ...(o.args ?? [])], o.env ?? ["HOME=/", "TERM=vt100"]);
   tracer.close();
   return { ...outcome, stdout, stderr, log, trace, kernel: k };

@@ -1,0 +1,55 @@
+// Linux: mm/memory.c copy_page_range() -> copy_pte_range() -> copy_present_pte(): at fork, the child
+// gets the parent's PTEs for a VMA. Private writable pages become copy-on-write: write-protected in
+// BOTH parent and child, the frame shared (refcount and mapcount up); the first write by either side
+// goes to do_wp_page. Shared mappings stay shared and writable.
+
+import { hex } from "../trace.js";
+import { add_mm_counter, type mm_struct } from "./mm_types.js";
+import { get_page } from "./page.js";
+import { pte_alloc, pte_mkclean, pte_mkold, pte_none, pte_offset, pte_present, pte_write, pte_wrprotect } from "./pgtable.js";
+import { vm_normal_page } from "./memory.js";
+import { mm_counter, page_add_rmap } from "./rmap.js";
+import { VM_MAYWRITE, VM_SHARED, type vm_area_struct } from "./vma.js";
+
+/** Linux: is_cow_mapping(): private and could be written. */
+export function is_cow_mapping(flags: number): boolean {
+  return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+/**
+ * Copy the PTEs of `src_vma` (in `src`) into `dst`, for the child's copy of the VMA. Returns false if
+ * a page table could not be allocated (the caller undoes the fork). The caller flushes the parent's
+ * TLB afterwards (write-protected PTEs must not stay writable in it).
+ */
+export function copy_page_range(dst: mm_struct, src: mm_struct, src_vma: vm_area_struct): boolean {
+  const k = src.kernel;
+  const ram = k.machine.ram;
+  const cow = is_cow_mapping(src_vma.vm_flags);
+  let copied = 0;
+  for (let va = src_vma.vm_start; va < src_vma.vm_end; va += 4096) {
+    const src_ptep = pte_offset(ram, src, va);
+    if (src_ptep < 0) {
+      va = (Math.floor(va / 0x40_0000) + 1) * 0x40_0000 - 4096; // no PTE table here: next 4 MiB
+      continue;
+    }
+    let pte = ram.read32(src_ptep);
+    if (pte_none(pte) || !pte_present(pte)) continue; // swap entries arrive with reclaim
+    const dst_ptep = pte_alloc(dst, va);
+    if (dst_ptep < 0) return false;
+    const p = vm_normal_page(src, pte);
+    if (p !== null) {
+      get_page(p);
+      page_add_rmap(p);
+      add_mm_counter(dst, mm_counter(p), 1);
+    }
+    if (cow && pte_write(pte)) {
+      pte = pte_wrprotect(pte);
+      ram.write32(src_ptep, pte); // the parent loses write access too; flushed by the caller
+    }
+    if (src_vma.vm_flags & VM_SHARED) pte = pte_mkclean(pte);
+    ram.write32(dst_ptep, pte_mkold(pte));
+    copied++;
+  }
+  if (k.trace.mm && copied) k.trace.note("mm", `copy_page_range ${hex(src_vma.vm_start)}-${hex(src_vma.vm_end)}: ${copied} PTEs${cow ? " (copy-on-write)" : ""}`);
+  return true;
+}
