@@ -3,7 +3,9 @@
 
 import { benchAssembler } from "./asm.js";
 import { benchKernel } from "./kernel.js";
+import { benchProcesses } from "./processes.js";
 import { report } from "./report.js";
 
 report("assembler", benchAssembler());
 report("machine and kernel", benchKernel());
+report("processes and address spaces", benchProcesses());
