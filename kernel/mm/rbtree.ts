@@ -1,7 +1,7 @@
 // Linux: lib/rbtree.c, include/linux/rbtree.h and include/linux/rbtree_augmented.h.
 //
 // A red-black tree whose links live inside the objects it orders, as Linux embeds `struct rb_node`
-// in `struct vm_area_struct`. The rules, checked by validate_mm_rb():
+// in `struct vm_area_struct`. The rules, checked by rb_validate() at the end of this file:
 //   1. every node is red or black;            3. a red node has no red child;
 //   2. the root is black;                     4. every path from a node down to a null link
 //                                                passes the same number of black nodes.

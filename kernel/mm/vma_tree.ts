@@ -37,7 +37,8 @@ export interface VmaOwner {
   highest_vm_end: number;
 }
 
-const PAGE_MASK_LOW = 0xfff; // offset_in_page() bits of a 4 KiB page
+const PAGE_SIZE = 0x1000;
+const PAGE_MASK_LOW = PAGE_SIZE - 1; // offset_in_page() bits
 const ADDRESS_LIMIT = 2 ** 32; // vm_end of a 32-bit address space is at most this
 const ENOMEM = 12;
 
@@ -45,16 +46,19 @@ const ENOMEM = 12;
 
 /**
  * Linux: find_vma(): the first VMA with vm_end > addr (it contains addr or lies above it), or null.
- * O(log n), allocates nothing: this is the page-fault path. (Linux first tries a per-thread
- * vmacache; vmos has none.)
+ * `addr` is an unsigned 32-bit address. O(log n), allocates nothing: this is the page-fault path.
+ * (Linux first tries a per-thread vmacache; vmos has none.)
  */
 export function find_vma(mm: VmaOwner, addr: number): vm_area_struct | null {
+  // In pages, on the keys cached in the nodes (see vm_area_struct): vm_end > addr exactly when
+  // vm_end's page number > addr's, since vm_end is page aligned; likewise vm_start <= addr.
+  const vpn = (addr / PAGE_SIZE) | 0;
   let node = mm.mm_rb.rb_node;
   let vma: vm_area_struct | null = null;
   while (node !== null) {
-    if (node.vm_end > addr) {
+    if (node.rb_vpn_end > vpn) {
       vma = node;
-      if (node.vm_start <= addr) break;
+      if (node.rb_vpn_start <= vpn) break;
       node = node.rb_left;
     } else {
       node = node.rb_right;
@@ -88,7 +92,8 @@ export const rb_prev_vma = (vma: vm_area_struct): vm_area_struct | null => rb_pr
 
 // Linux: find_vma_links(): where [addr, end) goes: its predecessor, and the parent and side of the
 // empty link it hangs on. Null when an existing VMA overlaps the range.
-function find_vma_links(mm: VmaOwner, addr: number, end: number): { prev: vm_area_struct | null; parent: vm_area_struct | null; dir: rb_dir } | null {
+function find_vma_links(mm: VmaOwner, addr: number, end: number):
+    { prev: vm_area_struct | null; parent: vm_area_struct | null; dir: rb_dir } | null {
   let node = mm.mm_rb.rb_node;
   let parent: vm_area_struct | null = null;
   let prev: vm_area_struct | null = null;
@@ -98,12 +103,11 @@ function find_vma_links(mm: VmaOwner, addr: number, end: number): { prev: vm_are
     if (node.vm_end > addr) {
       if (node.vm_start < end) return null;
       dir = "rb_left";
-      node = node.rb_left;
     } else {
       prev = node;
       dir = "rb_right";
-      node = node.rb_right;
     }
+    node = node[dir];
   }
   return { prev, parent, dir };
 }
@@ -128,12 +132,16 @@ function __vma_unlink_list(mm: VmaOwner, vma: vm_area_struct): void {
   vma.vm_next = null;
 }
 
+// vmos: cache the tree's keys, vm_start and vm_end in pages (see vm_area_struct).
+function vma_set_keys(vma: vm_area_struct): void {
+  vma.rb_vpn_start = (vma.vm_start / PAGE_SIZE) | 0;
+  vma.rb_vpn_end = (vma.vm_end / PAGE_SIZE) | 0;
+}
+
 function check_bounds(vma: vm_area_struct, who: string): void {
   const { vm_start: start, vm_end: end } = vma;
-  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= ADDRESS_LIMIT)
-      || (start & PAGE_MASK_LOW) !== 0 || (end & PAGE_MASK_LOW) !== 0) {
-    BUG(`${who}: bad VMA bounds ${vma_name(vma)}`);
-  }
+  const sane = Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= ADDRESS_LIMIT;
+  if (!sane || ((start | end) & PAGE_MASK_LOW) !== 0) BUG(`${who}: bad VMA bounds ${vma_name(vma)}`);
 }
 
 /**
@@ -149,6 +157,7 @@ export function vma_link(mm: VmaOwner, vma: vm_area_struct): void {
   const where = find_vma_links(mm, vma.vm_start, vma.vm_end);
   if (where === null) BUG(`vma_link: ${vma_name(vma)} overlaps a VMA`);
 
+  vma_set_keys(vma);
   __vma_link_list(mm, vma, where.prev);
   // Linux: __vma_link_rb(). The gap of the VMA above changed (it now ends at vma); if there is
   // none, vma now starts the topmost gap.
@@ -193,6 +202,7 @@ export function vma_bounds_changed(mm: VmaOwner, vma: vm_area_struct): void {
   if ((prev !== null && prev.vm_end > vma.vm_start) || (next !== null && vma.vm_end > next.vm_start)) {
     BUG(`vma_bounds_changed: ${vma_name(vma)} now overlaps a neighbour`);
   }
+  vma_set_keys(vma);
   vma_gap_update(vma);
   if (next !== null) vma_gap_update(next);
   else mm.highest_vm_end = vm_end_gap(vma);
@@ -202,8 +212,7 @@ export function vma_bounds_changed(mm: VmaOwner, vma: vm_area_struct): void {
 
 /** Linux: struct vm_unmapped_area_info (flags left out: call the bottom-up or top-down function). */
 export interface vm_unmapped_area_info {
-  /** Bytes wanted. */
-  length: number;
+  length: number; // bytes wanted
   /** The range must lie in [low_limit, high_limit). */
   low_limit: number;
   high_limit: number;
@@ -212,11 +221,10 @@ export interface vm_unmapped_area_info {
   align_offset?: number;
 }
 
-// Where each search may stop early, vmos compares vm_start where Linux compares vm_start_gap().
-// Addresses of VMAs rise along the list but vm_start_gap() need not (a VM_GROWSDOWN VMA just above
-// another has a guard gap reaching below it), and Linux could then give up, or skip a subtree,
-// although a lower gap fits. With vm_start the answer is always the first fitting gap in address
-// order, whatever the shape of the tree.
+// Where a search may stop early, vmos compares vm_start where Linux compares vm_start_gap(), which
+// need not rise along the list (a stack's guard gap can reach below the VMA under it): Linux could
+// then give up, or skip a subtree, though a lower gap fits. So the answer here is always the first
+// fitting gap in address order, whatever the shape of the tree.
 
 /**
  * Linux: unmapped_area(): the lowest free range of info.length bytes, aligned as asked, inside
@@ -234,7 +242,7 @@ export function unmapped_area(mm: VmaOwner, info: vm_unmapped_area_info): number
   const low_limit = info.low_limit + length;
 
   let gap_start = 0;
-  let gap_end = ADDRESS_LIMIT;
+  let gap_end = Infinity; // Linux: ULONG_MAX, for the gap above the highest VMA
   let found = false;
   const root = mm.mm_rb.rb_node;
   if (root !== null && root.rb_subtree_gap >= length) {
@@ -272,10 +280,9 @@ export function unmapped_area(mm: VmaOwner, info: vm_unmapped_area_info): number
       }
     }
   }
-  if (!found) {
-    // The gap above the highest VMA.
+  if (!found) { // then the gap above the highest VMA
     gap_start = mm.highest_vm_end;
-    gap_end = ADDRESS_LIMIT;
+    gap_end = Infinity;
     if (gap_start > high_limit) return -ENOMEM;
   }
   if (gap_start < info.low_limit) gap_start = info.low_limit;
@@ -347,8 +354,9 @@ export function unmapped_area_topdown(mm: VmaOwner, info: vm_unmapped_area_info)
 
 /**
  * Linux: validate_mm() and browse_rb() (CONFIG_DEBUG_VM_RB), stricter: checks the rbtree rules
- * (rb_validate), vm_mm, BST order without overlap, page alignment, the list against the tree order
- * (both links), every rb_subtree_gap against a recomputation, map_count and highest_vm_end.
+ * (rb_validate), vm_mm, BST order without overlap, page alignment, the cached page-number keys,
+ * the list against the tree order (both links), every rb_subtree_gap against a recomputation,
+ * map_count and highest_vm_end.
  * Returns the first problem as a sentence, or null. For tests and --check.
  */
 export function validate_mm_rb(mm: VmaOwner): string | null {
@@ -363,6 +371,11 @@ export function validate_mm_rb(mm: VmaOwner): string | null {
     if (((vma.vm_start | vma.vm_end) & PAGE_MASK_LOW) !== 0) return `VMA ${vma_name(vma)} is not page aligned`;
     if (vma.vm_start < prev_end) return `VMA ${vma_name(vma)} is out of order or overlaps the one before it (ending ${hex(prev_end)})`;
     prev_end = vma.vm_end;
+  }
+  for (const vma of in_order) {
+    if (vma.rb_vpn_start * PAGE_SIZE !== vma.vm_start || vma.rb_vpn_end * PAGE_SIZE !== vma.vm_end) {
+      return `VMA ${vma_name(vma)} has stale tree keys: its bounds changed without vma_bounds_changed()`;
+    }
   }
   let listed = mm.mmap;
   for (let i = 0; i < in_order.length; i++) {

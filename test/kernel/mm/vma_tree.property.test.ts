@@ -24,8 +24,11 @@ type Op =
 interface Step {
   op: Op;
   probes: number[];
-  query: vm_unmapped_area_info & { align_mask: number; align_offset: number };
+  query: Query;
+  /** A second query, its limits put at a gap's edges: `pick` chooses the gap, `nudge` pages off. */
+  edge: { pick: number; nudge_low: number; nudge_high: number };
 }
+type Query = vm_unmapped_area_info & { align_mask: number; align_offset: number };
 
 /** Operations; `max_pages` bounds a new VMA's size, `link_weight` how often linking is tried. */
 function ops(max_pages: number, link_weight: number): fc.Arbitrary<Op> {
@@ -54,6 +57,7 @@ function steps(max_pages: number, link_weight: number, length: { minLength: numb
     op: ops(max_pages, link_weight),
     probes: fc.array(fc.nat(SPACE_PAGES * PAGE + 2 * PAGE), { maxLength: 4 }),
     query,
+    edge: fc.record({ pick: fc.nat(), nudge_low: fc.integer({ min: -1, max: 1 }), nudge_high: fc.integer({ min: -1, max: 1 }) }),
   });
   return fc.array(step, length);
 }
@@ -83,7 +87,7 @@ function model_gaps(model: vm_area_struct[]): { start: number; end: number }[] {
  * [low_limit, high_limit) holds length + align_mask bytes; the range goes at its bottom (top),
  * moved to the alignment.
  */
-function model_unmapped_area(model: vm_area_struct[], q: Step["query"], topdown: boolean): number {
+function model_unmapped_area(model: vm_area_struct[], q: Query, topdown: boolean): number {
   const need = q.length + q.align_mask;
   const gaps = model_gaps(model);
   if (topdown) gaps.reverse();
@@ -129,14 +133,23 @@ function check(mm: VmaOwner, model: vm_area_struct[], s: Step): void {
     }
   }
 
+  // The edge query: a gap of exactly the length wanted, give or take a page at either end.
+  const gaps = model_gaps(model);
+  const gap = gaps[s.edge.pick % gaps.length]!;
+  const edge: Query = { ...s.query, align_mask: 0, low_limit: Math.max(0, gap.start + s.edge.nudge_low * PAGE) };
+  edge.high_limit = Math.min(gap.end + s.edge.nudge_high * PAGE, 2 ** 32);
+  edge.length = Math.max(PAGE, edge.high_limit - edge.low_limit - (s.edge.pick % 2) * PAGE);
+  for (const q of [s.query, edge]) check_unmapped_area(mm, model, q);
+}
+
+function check_unmapped_area(mm: VmaOwner, model: vm_area_struct[], q: Query): void {
   for (const topdown of [false, true]) {
-    const got = topdown ? unmapped_area_topdown(mm, s.query) : unmapped_area(mm, s.query);
-    expect(got, `${topdown ? "unmapped_area_topdown" : "unmapped_area"}(${JSON.stringify(s.query)})`)
-      .toBe(model_unmapped_area(model, s.query, topdown));
+    const got = topdown ? unmapped_area_topdown(mm, q) : unmapped_area(mm, q);
+    expect(got, `${topdown ? "unmapped_area_topdown" : "unmapped_area"}(${JSON.stringify(q)})`)
+      .toBe(model_unmapped_area(model, q, topdown));
     if (got === ENOMEM) continue;
     // Independently of the model: inside the limits, aligned, overlapping no VMA, and below the
     // guard gap of the VMA just above (Linux checks a guard gap only against the VMA below it).
-    const q = s.query;
     const end = got + q.length;
     expect(got >= q.low_limit && end <= q.high_limit).toBe(true);
     expect((got - q.align_offset) & q.align_mask).toBe(0);

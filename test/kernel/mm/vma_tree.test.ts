@@ -178,6 +178,20 @@ describe("free-space search", () => {
     expect(unmapped_area(mm, info)).toBe(0x2_3000);
   });
 
+  it("uses a gap only if the range also ends below high_limit and starts above low_limit", () => {
+    const mm = new_mm();
+    map(mm, 0x1_0000, 0x2_0000);
+    map(mm, 0x3_0000, 0x4_0000); // the gap [0x20000, 0x30000) between them
+    const q = { length: 0x3000, low_limit: 0x1_0000, high_limit: 0x2_2000 };
+    expect(unmapped_area(mm, q)).toBe(ENOMEM); // [0x20000, 0x23000) would end past 0x22000
+    expect(unmapped_area_topdown(mm, q)).toBe(ENOMEM);
+    expect(unmapped_area(mm, { ...q, high_limit: 0x2_3000 })).toBe(0x2_0000);
+    const r = { length: 0x3000, low_limit: 0x2_e000, high_limit: 0x5_0000 };
+    expect(unmapped_area_topdown(mm, r)).toBe(0x4_d000); // above the VMAs, at the top
+    expect(unmapped_area_topdown(mm, { ...r, high_limit: 0x4_2000 })).toBe(ENOMEM); // [0x2d000, 0x30000) starts too low
+    expect(unmapped_area_topdown(mm, { ...r, low_limit: 0x2_d000, high_limit: 0x4_2000 })).toBe(0x2_d000);
+  });
+
   it("answers -ENOMEM when the limits cannot hold the length", () => {
     const mm = new_mm();
     expect(unmapped_area(mm, { length: 0x2000, low_limit: 0x1000, high_limit: 0x2000 })).toBe(ENOMEM);
@@ -241,6 +255,10 @@ describe("validate_mm_rb", () => {
     expect(corrupted((_, vmas) => { vmas[5]!.vm_start = vmas[3]!.vm_start; })).toMatch(/out of order or overlaps/);
     expect(corrupted((_, vmas) => { vmas[5]!.vm_end += 2 * PAGE; })).toMatch(/out of order or overlaps/);
     expect(corrupted((_, vmas) => { vmas[5]!.vm_end = vmas[5]!.vm_start; })).toMatch(/empty or inverted/);
+  });
+
+  it("reports bounds changed in place without vma_bounds_changed()", () => {
+    expect(corrupted((_, vmas) => { vmas[5]!.vm_start -= PAGE; })).toMatch(/stale tree keys: .*vma_bounds_changed/);
   });
 
   it("reports a list that disagrees with the tree, a wrong count, a wrong highest_vm_end, a bad parent link", () => {
