@@ -15,7 +15,7 @@ import { init_rlimits, max_threads_for } from "./proc/rlimit.js";
 import { task_struct } from "./proc/task.js";
 import { enqueue_task, schedule } from "./sched/core.js";
 import type { Tracer } from "./trace.js";
-import { handle_trap } from "./trap.js";
+import { exit_to_user_mode, handle_trap } from "./trap.js";
 
 /** Boot the kernel on `machine`: memory management up, no processes yet. */
 export function start_kernel(machine: Machine, options: KernelOptions, trace: Tracer, io: ConsoleIo, mem: MemInitOptions = {}): Kernel {
@@ -65,6 +65,11 @@ export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: strin
         outcome.reason = "deadlock";
       }
       break;
+    }
+    exit_to_user_mode(k, task); // Linux: pending signals are delivered on the way back to user mode
+    if (task.state !== "TASK_RUNNING") {
+      if (task === init) break; // a signal killed it
+      continue;
     }
     record_peaks(task);
     let budget = k.options.quantum;

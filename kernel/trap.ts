@@ -1,19 +1,23 @@
 // The one entry from the hardware (Linux: arch/riscv/kernel/entry.S + traps.c; xv6: usertrap()):
-// the CPU stopped on a trap; decide what it means for the current task.
+// the CPU stopped on a trap; decide what it means for the current task. And the way back: before a
+// task runs user code again, exit_to_user_mode() delivers the signals it has pending.
 
 import { Cause } from "../src/hw/trap.js";
 import { hex } from "./trace.js";
+import { BUG_ON } from "./bug.js";
 import type { Kernel } from "./kernel.js";
 import { check_kernel } from "./mm/check.js";
 import { do_page_fault } from "./mm/fault.js";
 import { get_mm_counter, MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from "./mm/mm_types.js";
 import { do_exit } from "./proc/exit.js";
-import { force_sig_fault, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
+import { do_signal, force_sig_fault, signal_pending, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
 import type { task_struct } from "./proc/task.js";
+import { wake_up_process } from "./sched/core.js";
 import { do_syscall } from "./syscalls/table.js";
 import { SYSCALL_RESTART } from "./syscalls/types.js";
 
 const ILL_ILLOPC = 1, TRAP_BRKPT = 1, BUS_ADRALN = 1, SEGV_ACCERR = 2;
+const __NR_rt_sigreturn = 139;
 
 /** Handle the trap the CPU just took while running `task`. */
 export function handle_trap(k: Kernel, task: task_struct): void {
@@ -24,9 +28,16 @@ export function handle_trap(k: Kernel, task: task_struct): void {
   switch (cause) {
     case Cause.EcallFromU: {
       cpu.pc = (pc + 4) >>> 0; // Linux: sepc += 4 before the call, so the call may change it
-      const ret = do_syscall(k, task, cpu.x[17]!);
-      if (ret === SYSCALL_RESTART) cpu.pc = pc; // it slept: execute the ecall again when it runs next
-      else if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
+      const nr = cpu.x[17]!;
+      const ret = do_syscall(k, task, nr);
+      // rt_sigreturn's result is the interrupted a0, which may be any value, SYSCALL_RESTART's too
+      // (Linux: it sets regs->cause = -1 so the exit path does no restart processing).
+      if (ret === SYSCALL_RESTART && nr !== __NR_rt_sigreturn) {
+        cpu.pc = pc; // it slept: execute the ecall again when it runs next
+        task.sig.restart_syscall = true;
+        // Linux: __schedule() does not put a task to sleep with a signal pending (signal_pending_state).
+        if (task.state === "TASK_INTERRUPTIBLE" && signal_pending(task)) wake_up_process(k, task);
+      } else if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
       break;
     }
     case Cause.InstructionPageFault:
@@ -51,6 +62,21 @@ export function handle_trap(k: Kernel, task: task_struct): void {
     default:
       force_sig_fault(k, task, { signo: SIGSEGV, code: SEGV_ACCERR, addr: tval, why: `access fault (cause ${cause})` }, pc);
   }
+  if (k.options.check) check_kernel(k);
+}
+
+/**
+ * Linux: exit_to_user_mode() -> do_notify_resume() -> do_signal(): the last step before `task`, which
+ * must be current, runs user code again, whether it trapped, its quantum ended, or it slept. Pending
+ * signals it does not block are delivered here: a handler's frame is set up, or the task dies.
+ */
+export function exit_to_user_mode(k: Kernel, task: task_struct): void {
+  if (!signal_pending(task)) {
+    task.sig.restart_syscall = false;
+    return;
+  }
+  BUG_ON(k.current !== task, "exit_to_user_mode: the task is not current (its registers are not the CPU's)");
+  do_signal(k, task);
   if (k.options.check) check_kernel(k);
 }
 

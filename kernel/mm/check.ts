@@ -1,6 +1,7 @@
 // The invariant checker behind --check (and the tests): recount everything from scratch and compare
 // with the bookkeeping. Every frame must be exactly one of: free in the buddy allocator, a page table
-// of a live mm, the zero page, or mapped by PTEs whose count equals its _mapcount + 1 and _refcount.
+// of a live mm, the zero page, or mapped by PTEs whose count equals its _mapcount + 1 and _refcount
+// (a page of shared anonymous memory has one reference more, its shmem object's, and may be unmapped).
 // The first inconsistency is thrown as a KernelBug naming it: a vmos bug, never a guest's fault.
 
 import { PTE_V } from "../../src/hw/sv32.js";
@@ -8,10 +9,11 @@ import { KernelBug } from "../bug.js";
 import { hex } from "../trace.js";
 import type { Kernel } from "../kernel.js";
 import { get_mm_counter, NR_MM_COUNTERS, TASK_SIZE, type mm_struct } from "./mm_types.js";
-import { PageReserved, PageTable } from "./page.js";
+import { PageReserved, PageSwapBacked, PageTable } from "./page.js";
 import { check_buddy } from "./page_alloc.js";
 import { pte_none, pte_pfn, pte_present, pte_special, PTRS_PER_PTE } from "./pgtable.js";
 import { mm_counter } from "./rmap.js";
+import { shmem_inode_info, vma_is_shmem, vma_shmem } from "./shmem.js";
 import { find_vma, validate_mm_rb } from "./vma_tree.js";
 
 function fail(what: string): never {
@@ -77,6 +79,31 @@ function free_frames(k: Kernel): Set<number> {
   return free;
 }
 
+/**
+ * The shmem objects of shared anonymous memory (shmem.ts): each is held by exactly the VMAs that name
+ * it, and each of its pages knows its place in it. Returns the frames the objects hold.
+ */
+function check_shmem(mms: mm_struct[]): Set<number> {
+  const holders = new Map<shmem_inode_info, number>();
+  for (const mm of mms) {
+    for (let v = mm.mmap; v !== null; v = v.vm_next) {
+      if (!(v.vm_private_data instanceof shmem_inode_info)) continue;
+      if (!vma_is_shmem(v)) fail(`VMA ${hex(v.vm_start)}-${hex(v.vm_end)} of ${mm.exe_name} holds a shmem object without shmem_vm_ops (copied without vm_area_dup?)`);
+      holders.set(vma_shmem(v), (holders.get(vma_shmem(v)) ?? 0) + 1);
+    }
+  }
+  const frames = new Set<number>();
+  for (const [info, n] of holders) {
+    if (info.vma_refs !== n) fail(`a shmem object is held by ${n} VMAs but counts ${info.vma_refs} (a VMA copied without vm_area_dup, or removed without vma_put_refs?)`);
+    for (const [index, p] of info.pages) {
+      if (p.mapping !== info || p.index !== index || !PageSwapBacked(p)) fail(`shmem page pfn ${hex(p.pfn)} does not know its place (index ${index})`);
+      if (frames.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is in shmem objects twice`);
+      frames.add(p.pfn);
+    }
+  }
+  return frames;
+}
+
 /** Recount all of memory; throws KernelBug at the first inconsistency. */
 export function check_kernel(k: Kernel): void {
   const buddy = check_buddy(k.zone);
@@ -84,10 +111,18 @@ export function check_kernel(k: Kernel): void {
   const free = free_frames(k);
   const tables = new Set<number>();
   const mapped = new Map<number, number>();
-  for (const mm of live_mms(k)) check_mm(k, mm, tables, mapped);
+  const mms = live_mms(k);
+  for (const mm of mms) check_mm(k, mm, tables, mapped);
+  const cached = check_shmem(mms);
   for (const p of k.mem_map) {
     const refs = mapped.get(p.pfn) ?? 0;
-    if (free.has(p.pfn)) {
+    if (cached.has(p.pfn)) {
+      // A shmem page: the object holds one reference, each PTE one more; it may be mapped by none.
+      if (free.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is free but still in a shmem object`);
+      if (p._mapcount + 1 !== refs || p._refcount !== refs + 1) {
+        fail(`shmem pfn ${hex(p.pfn)} is mapped by ${refs} PTEs but has mapcount ${p._mapcount + 1}, refcount ${p._refcount} (want ${refs + 1})`);
+      }
+    } else if (free.has(p.pfn)) {
       if (refs > 0 || tables.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is free but still mapped or used as a page table`);
     } else if (PageTable(p)) {
       if (!tables.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is marked as a page table but no live mm uses it (leaked)`);

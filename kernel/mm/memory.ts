@@ -3,20 +3,22 @@
 //   handle_mm_fault -> __handle_mm_fault -> handle_pte_fault
 //       PTE empty, anonymous VMA   -> do_anonymous_page   (read: the zero page; write: a new zeroed page)
 //       PTE empty, file VMA        -> do_fault            (read: do_read_fault; private write: do_cow_fault)
+//       PTE empty, shared memory   -> do_fault            (do_shmem_fault: the shmem object's page)
 //       present, write, read-only  -> do_wp_page          (reuse if we are the only user, else wp_page_copy)
 
 import { COST } from "../../src/hw/clock.js";
 import { hex } from "../trace.js";
 import { file_readpage } from "../fs/file.js";
 import type { task_struct } from "../proc/task.js";
-import { add_mm_counter, MM_ANONPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
-import { page_count, page_mapcount, type page } from "./page.js";
+import { add_mm_counter, MM_ANONPAGES, MM_SHMEMPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
+import { get_page, page_count, page_mapcount, type page } from "./page.js";
 import { alloc_page, put_page } from "./page_alloc.js";
 import {
   maybe_mkwrite, pfn_pte, pte_alloc, pte_mkdirty, pte_mkwrite, pte_mkspecial, pte_mkyoung, pte_none, pte_offset,
   pte_perms, pte_pfn, pte_present, pte_special, pte_write, set_pte_at, flush_tlb_page,
 } from "./pgtable.js";
 import { linear_page_index, mm_counter, page_add_new_anon_rmap, page_add_rmap, PageAnon, page_remove_rmap } from "./rmap.js";
+import { shmem_getpage, vma_is_shmem, vma_shmem } from "./shmem.js";
 import { VM_SHARED, VM_WRITE, type vm_area_struct } from "./vma.js";
 
 // Linux: enum fault_flag (include/linux/mm.h).
@@ -45,9 +47,9 @@ interface vm_fault {
   orig_pte: number;
 }
 
-/** Linux: vma_is_anonymous(): no file behind it. */
+/** Linux: vma_is_anonymous() (!vma->vm_ops): private anonymous memory; no file, no shmem object. */
 export function vma_is_anonymous(vma: vm_area_struct): boolean {
-  return vma.vm_file === null;
+  return vma.vm_file === null && vma.vm_ops === null;
 }
 
 /**
@@ -128,7 +130,7 @@ function do_anonymous_page(vmf: vm_fault): number {
   if (k.trace.fault) k.trace.enter("fault", "do_anonymous_page");
   let ret = 0;
   if (vma.vm_flags & VM_SHARED) {
-    ret = VM_FAULT_SIGBUS; // shared anonymous memory needs shmem (a later issue)
+    ret = VM_FAULT_SIGBUS; // Linux: "File mapping without ->vm_ops ?" (shared memory has shmem's)
   } else if ((vmf.flags & FAULT_FLAG_WRITE) === 0) {
     install_pte(vmf, pte_mkspecial(pfn_pte(k.zero_pfn, vma.vm_page_prot)), " (zero page)");
   } else {
@@ -147,14 +149,34 @@ function do_anonymous_page(vmf: vm_fault): number {
   return ret;
 }
 
-/** Linux: do_fault(): a page of a file-backed VMA (here: the program's ELF image). */
+/**
+ * Linux: do_read_fault()/do_shared_fault() on a shmem VMA -> shmem_fault() + finish_fault(): map the
+ * page at vmf.pgoff of the VMA's shmem object (shmem.ts), the same frame for every PTE of every
+ * process that maps that offset. A read fault allocates too: shmem has no zero-page trick.
+ */
+function do_shmem_fault(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const p = shmem_getpage(mm.kernel, vma_shmem(vma), vmf.pgoff);
+  if (p === "sigbus") return VM_FAULT_SIGBUS;
+  if (p === "oom") return VM_FAULT_OOM;
+  get_page(p);
+  page_add_rmap(p);
+  add_mm_counter(mm, MM_SHMEMPAGES, 1);
+  let entry = pfn_pte(p.pfn, vma.vm_page_prot);
+  if (vmf.flags & FAULT_FLAG_WRITE) entry = maybe_mkwrite(pte_mkdirty(entry), vma.vm_flags);
+  install_pte(vmf, entry, ` (shmem page ${vmf.pgoff})`);
+  return 0;
+}
+
+/** Linux: do_fault(): a page of a file-backed VMA (the program's ELF image) or of shared memory. */
 function do_fault(vmf: vm_fault): number {
   const k = vmf.mm.kernel;
   const write = (vmf.flags & FAULT_FLAG_WRITE) !== 0;
   const name = !write ? "do_read_fault" : vmf.vma.vm_flags & VM_SHARED ? "do_shared_fault" : "do_cow_fault";
   if (k.trace.fault) k.trace.enter("fault", name, `pgoff ${vmf.pgoff}`);
   let ret: number;
-  if (!write) ret = do_read_fault(vmf);
+  if (vma_is_shmem(vmf.vma)) ret = do_shmem_fault(vmf); // Linux: vm_ops->fault = shmem_fault
+  else if (!write) ret = do_read_fault(vmf);
   else if (vmf.vma.vm_flags & VM_SHARED) ret = VM_FAULT_SIGBUS; // shared file mappings need the page cache
   else ret = do_cow_fault(vmf);
   if (k.trace.fault) k.trace.exit("fault", name, ret ? `= ${faultName(ret)}` : "");
@@ -206,6 +228,9 @@ function do_wp_page(vmf: vm_fault): number {
   let ret: number;
   if (old !== null && PageAnon(old) && page_count(old) === 1 && page_mapcount(old) === 1) {
     wp_page_reuse(vmf);
+    ret = 0;
+  } else if (old !== null && !PageAnon(old) && (vmf.vma.vm_flags & (VM_WRITE | VM_SHARED)) === (VM_WRITE | VM_SHARED)) {
+    wp_page_reuse(vmf); // Linux: wp_page_shared(): a shared mapping writes its page in place, never a copy
     ret = 0;
   } else {
     ret = wp_page_copy(vmf, old);

@@ -57,6 +57,11 @@ export class mm_struct implements VmaOwner {
   stack_vm = 0;
   hiwater_rss = 0;
   hiwater_vm = 0;
+  /**
+   * Linux: def_flags: vm_flags every new mapping gets (VM_LOCKED, plus VM_LOCKONFAULT, after
+   * mlockall(MCL_FUTURE)). A new mm starts with 0: fork and exec do not pass it on.
+   */
+  def_flags = 0;
 
   /** Linux: rss_stat.count[NR_MM_COUNTERS]. */
   readonly rss_stat = new Int32Array(NR_MM_COUNTERS);

@@ -15,8 +15,9 @@ import { file, fput } from "../fs/file.js";
 import type { Kernel } from "../kernel.js";
 import { do_brk_flags, exit_mmap, expand_stack, insert_vm_struct, mm_alloc, PAGE_ALIGN, PAGE_MASK } from "../mm/mmap.js";
 import { RLIMIT_STACK_DEFAULT, STACK_TOP, type mm_struct } from "../mm/mm_types.js";
-import { VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_STACK_FLAGS, VM_WRITE } from "../mm/vma.js";
+import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_STACK_FLAGS, VM_WRITE } from "../mm/vma.js";
 import { clear_user, copy_to_user } from "../syscalls/uaccess.js";
+import { arch_setup_additional_pages, VDSO_BASE } from "./vdso.js";
 
 const PT_LOAD = 1;
 const PF_X = 1, PF_W = 2, PF_R = 4;
@@ -48,8 +49,12 @@ export class ExecError extends Error {
 
 const ENOEXEC = 8, ENOMEM = 12, E2BIG = 7, EFAULT = 14;
 
+/**
+ * VMA flags of a PT_LOAD, as elf_map() -> do_mmap() makes them for a private file mapping; a
+ * writable one is charged against the commit limit (mmap_region's accountable_mapping: VM_ACCOUNT).
+ */
 function vm_flags_of(p_flags: number): number {
-  return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE : 0) | (p_flags & PF_X ? VM_EXEC : 0) |
+  return (p_flags & PF_R ? VM_READ : 0) | (p_flags & PF_W ? VM_WRITE | VM_ACCOUNT : 0) | (p_flags & PF_X ? VM_EXEC : 0) |
     VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 }
 
@@ -68,6 +73,7 @@ export function load_elf_binary(k: Kernel, path: string, bytes: Uint8Array, argv
     map_segments(mm, elf, f);
     mm.symbols = elf.symbols.filter((s) => s.section !== "abs" && s.name !== "");
     const sp = setup_stack(mm, elf, path, argv, envp);
+    if (arch_setup_additional_pages(mm) < 0) throw new ExecError(ENOMEM, `${path}: the program occupies the [vdso] page at ${hex(VDSO_BASE)}`);
     if (k.trace.mm) k.trace.note("mm", `exec ${path}: entry ${hex(elf.entry)} sp ${hex(sp)} brk ${hex(mm.brk)}`);
     return { mm, entry: elf.entry, sp };
   } catch (err) {
@@ -97,13 +103,14 @@ function map_segments(mm: mm_struct, elf: ElfFile, f: file): void {
     if (ph.memsz > ph.filesz && (ph.vaddr + ph.filesz) % 4096 !== 0 && (ph.flags & PF_W)) {
       bss_to_clear = ph.vaddr + ph.filesz;
     }
+    // Linux's load_elf_binary(): start_data/end_data are the highest segment start and file end,
+    // whatever the segment; start_code/end_code come from the executable ones.
     if (ph.flags & PF_X) {
       start_code = Math.min(start_code, ph.vaddr);
       end_code = Math.max(end_code, ph.vaddr + ph.filesz);
-    } else {
-      start_data = start_data || ph.vaddr;
-      end_data = Math.max(end_data, ph.vaddr + ph.filesz);
     }
+    start_data = Math.max(start_data, ph.vaddr);
+    end_data = Math.max(end_data, ph.vaddr + ph.filesz);
     elf_brk = Math.max(elf_brk, ph.vaddr + ph.memsz);
   }
   mm.start_code = start_code === 0xffffffff ? 0 : start_code;

@@ -26,8 +26,12 @@ function exit_mm(task: task_struct): void {
 
 /** Hooks other parts of the kernel add to exit (close files, queue SIGCHLD), run before the mm goes. */
 export const exit_hooks: ((k: Kernel, task: task_struct) => void)[] = [];
-/** Hooks run when a parent is told of a child's exit (Linux: do_notify_parent sends exit_signal). */
-export const notify_parent_hooks: ((k: Kernel, child: task_struct, parent: task_struct) => void)[] = [];
+/**
+ * Hooks run when a parent is told of a child's exit (Linux: do_notify_parent sends exit_signal). A
+ * hook returns true when the parent does not want the child's status (SIGCHLD ignored, or
+ * SA_NOCLDWAIT): Linux then reaps the child at once, and waitid will report ECHILD.
+ */
+export const notify_parent_hooks: ((k: Kernel, child: task_struct, parent: task_struct) => boolean | void)[] = [];
 
 /** Linux: release_task(): a reaped zombie disappears for good. */
 export function release_task(k: Kernel, task: task_struct): void {
@@ -80,7 +84,9 @@ function exit_notify(k: Kernel, task: task_struct): void {
     release_task(k, task);
     return;
   }
-  for (const hook of notify_parent_hooks) hook(k, task, parent);
+  let autoreap = false;
+  for (const hook of notify_parent_hooks) autoreap = hook(k, task, parent) === true || autoreap;
+  if (autoreap) release_task(k, task);
   wake_up_process(k, parent);
 }
 

@@ -3,13 +3,13 @@
 // A failed fork undoes everything it did: free memory is exactly what it was before.
 
 import { hex } from "../trace.js";
-import { get_file, type file } from "../fs/file.js";
 import type { Kernel } from "../kernel.js";
 import { copy_page_range } from "../mm/copy_page_range.js";
 import { exit_mmap, mm_alloc } from "../mm/mmap.js";
 import { vm_stat_account, type mm_struct } from "../mm/mm_types.js";
 import { flush_tlb_mm } from "../mm/pgtable.js";
-import { VM_DONTCOPY, VM_LOCKED, VM_LOCKONFAULT, VM_WIPEONFORK, vm_area_struct, vma_pages } from "../mm/vma.js";
+import { VM_DONTCOPY, VM_LOCKED, VM_LOCKONFAULT, VM_WIPEONFORK, vma_pages } from "../mm/vma.js";
+import { vm_area_dup } from "../mm/vma_merge.js";
 import { vma_link } from "../mm/vma_tree.js";
 import { enqueue_task } from "../sched/core.js";
 import { EAGAIN, EINVAL, ENOMEM } from "../syscalls/errno.js";
@@ -40,12 +40,10 @@ export function dup_mm(k: Kernel, oldmm: mm_struct): mm_struct | null {
   mm.symbols = oldmm.symbols;
   for (let v = oldmm.mmap; v !== null; v = v.vm_next) {
     if (v.vm_flags & VM_DONTCOPY) continue;
-    const flags = v.vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT);
-    const copy = new vm_area_struct(mm, v.vm_start, v.vm_end, flags, v.vm_pgoff);
-    copy.vm_page_prot = v.vm_page_prot;
-    copy.vm_file = v.vm_file === null ? null : get_file(v.vm_file as file);
-    copy.anon_vma = v.anon_vma; // Linux: anon_vma_fork(); one shared identity is enough until rmap walks
-    copy.vm_private_data = v.vm_private_data;
+    // Linux: vm_area_dup() takes the file's and the shmem object's references; anon_vma_fork() is
+    // reduced to sharing the parent's anon_vma identity until reclaim needs rmap walks.
+    const copy = vm_area_dup(v, mm);
+    const flags = (copy.vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT));
     vma_link(mm, copy);
     vm_stat_account(mm, flags, vma_pages(copy));
     if ((v.vm_flags & VM_WIPEONFORK) === 0 && !copy_page_range(mm, oldmm, v)) {

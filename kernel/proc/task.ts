@@ -1,6 +1,8 @@
 // Linux: include/linux/sched.h struct task_struct, with the fields this kernel uses so far.
 
 import type { mm_struct } from "../mm/mm_types.js";
+import { files_init_console, type files_struct } from "../fs/fdtable.js";
+import { TaskSignals } from "./signal_types.js";
 
 // Linux: task states (TASK_RUNNING...) and exit states (EXIT_ZOMBIE, EXIT_DEAD).
 export type TaskState = "TASK_RUNNING" | "TASK_INTERRUPTIBLE" | "EXIT_ZOMBIE" | "EXIT_DEAD";
@@ -14,6 +16,12 @@ export interface pt_regs {
 export class task_struct {
   state: TaskState = "TASK_RUNNING";
   mm: mm_struct | null = null;
+  /**
+   * Linux: files, the open-file table (fs/fdtable.ts); null once exit_files() has run. A task starts
+   * with fds 0-2 on the console, as Linux's init gets them (console_on_rootfs); fork gives a child a
+   * copy of its parent's instead (dup_fd).
+   */
+  files: files_struct | null = files_init_console();
   /** Linux: real_parent; null for init. */
   parent: task_struct | null = null;
   readonly children = new Set<task_struct>();
@@ -47,6 +55,8 @@ export class task_struct {
   /** Linux: comm, the program name (basename, at most 15 characters). */
   comm: string;
   readonly regs: pt_regs = { x: new Int32Array(32), pc: 0 };
+  /** Handlers, blocked mask, pending signals, alternate stack (see signal_types.ts). */
+  readonly sig = new TaskSignals();
 
   constructor(readonly pid: number, comm: string) {
     this.comm = comm.slice(0, 15);

@@ -19,6 +19,7 @@ import { CliError } from "./errors.js";
 import { readInput } from "./files.js";
 import { hostConsole } from "./host-console.js";
 import { hostProgramLoader } from "./program-loader.js";
+import { installProcDump, parseProcSpecs } from "./proc-dump.js";
 import { parseCount, parseSize } from "./size.js";
 
 export interface RunOptions {
@@ -32,6 +33,8 @@ export interface RunOptions {
   trace?: string | boolean;
   traceOut?: string;
   seed: string;
+  /** --proc PID:FILE / --proc FILE, repeatable: /proc files to print at exit. */
+  proc?: string[];
 }
 
 const stderrLine = (line: string): void => {
@@ -80,6 +83,7 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   const quantum = parseCount(opts.quantum, "--quantum");
   const maxSteps = opts.maxSteps === undefined ? 0 : parseCount(opts.maxSteps, "--max-steps");
   const seed = parseCount(opts.seed, "--seed", 0);
+  const procSpecs = parseProcSpecs(opts.proc ?? []);
 
   const bytes = programBytes(file);
   const machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false });
@@ -87,6 +91,7 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine));
   k.load_program = hostProgramLoader(process.cwd());
   const envp = Object.entries(process.env).map(([key, v]) => `${key}=${v}`);
+  const finishProcDump = installProcDump(k, procSpecs, (text) => writeSync(2, text));
   let outcome: RunOutcome;
   try {
     outcome = run_init(k, file, bytes, [file, ...args], envp);
@@ -97,6 +102,7 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
     throw err;
   }
   trace.close();
+  finishProcDump();
   if (outcome.reason === "max-steps") stderrLine(`vmos: stopped after ${k.instructions} instructions (--max-steps ${maxSteps})`);
   if (opts.stats) printStats(k, outcome);
   process.exitCode = outcome.status;

@@ -23,6 +23,8 @@ export interface RunOptions {
   seed?: number;
   /** Programs execve can find, by path. */
   programs?: Record<string, Uint8Array>;
+  /** Runs on the booted kernel before init starts (to set a sysctl, for instance). */
+  setup?: (k: Kernel) => void;
 }
 
 export interface RunResult extends RunOutcome {
@@ -63,6 +65,7 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
   });
   const programs = o.programs ?? {};
   k.load_program = (path) => programs[path] ?? { errno: 2 };
+  o.setup?.(k);
   const outcome = run_init(k, name, elf, [name, ...(o.args ?? [])], o.env ?? ["HOME=/", "TERM=vt100"]);
   tracer.close();
   return { ...outcome, stdout, stderr, log, trace, kernel: k };

@@ -20,7 +20,7 @@ function boot() {
 const PROGRAM = `${START}  nop\n  .section .rodata\nr: .word 1\n  .data\nd: .word 2\n  .bss\nb: .zero 10000\n`;
 
 describe("exec", () => {
-  it("maps text r-x at 0x10000, rodata r--, data rw-, bss, and a growsdown stack below 0x9fc00000", () => {
+  it("maps text r-x at 0x10000, rodata r--, data rw-, bss, the [vdso] page, and a growsdown stack below 0x9fc00000", () => {
     const k = boot();
     const { mm } = load_elf_binary(k, "prog", elfOf(PROGRAM), ["prog"], []);
     const vmas: [number, number, string][] = [];
@@ -33,6 +33,7 @@ describe("exec", () => {
       [0x11000, 0x12000, "r-- file"],
       [0x12000, 0x13000, "rw- file"],
       [0x13000, 0x15000, "rw-"],
+      [0x97c00000, 0x97c01000, "r-x file"], // [vdso]: the signal-return trampoline (proc/vdso.ts)
       [0x9fbdf000, 0x9fc00000, "rw- stack"],
     ]);
     expect([mm.start_brk, mm.brk]).toEqual([0x15000, 0x15000]);

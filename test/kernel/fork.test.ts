@@ -79,3 +79,12 @@ describe("fork and waitid", () => {
     expect(nr_free_pages(r.kernel.zone)).toBe(r.kernel.boot_free_pages);
   });
 });
+
+describe("SIGCHLD ignored", () => {
+  it("reaps children at once (Linux's autoreap): waitid then reports ECHILD", () => {
+    // rt_sigaction(SIGCHLD, {SIG_IGN}, NULL, 8), fork, child exits, parent waits for it.
+    const r = runSource(`${START}  li a0, 17\n  la a1, act\n  li a2, 0\n  li a3, 8\n  li a7, 134\n  ecall\n${FORK}  bnez a0, 1f\n${exit(3)}1:\n${WAIT}  neg a0, a0\n${exit("a0")}  .data\n  .align 2\nact: .word 1, 0, 0, 0\n${INFO}`);
+    expect(r.status).toBe(10); // ECHILD
+    expect(r.kernel.tasks.size).toBe(1);
+  });
+});

@@ -23,6 +23,15 @@ const EXPECTED = join(import.meta.dirname, "expected");
 const programs = readdirSync(PROGRAMS).filter((f) => f.endsWith(".s")).map((f) => f.slice(0, -2)).sort();
 /** The programs that have expected results. */
 const demos = programs.filter((name) => existsSync(join(EXPECTED, `${name}.stdout`)));
+/**
+ * Programs whose expected output is vmos's alone, with the reason qemu cannot be the oracle: qemu-user
+ * 7.2 shows the host's /proc (or emulates maps with the host's layout, no [heap], names at column 73).
+ * vmos-demos.test.ts still holds them to their expected files.
+ */
+const VMOS_ONLY: Record<string, string> = {
+  maps: "prints /proc/self/maps: qemu emulates it with its own layout and padding",
+  meminfo: "reads /proc/meminfo, which under qemu is the host's and changes on its own",
+};
 
 interface Outcome {
   stdout: string;
@@ -67,7 +76,13 @@ describeOracle("demo programs assembled by vmos behave under qemu-riscv32 as exp
     for (const name of demos) expect(existsSync(join(EXPECTED, `${name}.status`)), `${name}.status`).toBe(true);
   });
 
-  for (const name of demos) {
+  it("lists a reason for every program it does not hold to qemu's output", () => {
+    for (const name of Object.keys(VMOS_ONLY)) expect(demos, `${name} is in VMOS_ONLY`).toContain(name);
+  });
+
+  // Programs in VMOS_ONLY are not oracle cases at all (vmos-demos.test.ts holds them), so they are
+  // left out here rather than counted as skipped tests.
+  for (const name of demos.filter((n) => VMOS_ONLY[n] === undefined)) {
     it(`${name}.s prints expected/${name}.stdout and exits with expected/${name}.status`, () => {
       assembleProgram(name, dir);
       expect(runUnderQemu(name, dir)).toEqual(expectedOutcome(name));

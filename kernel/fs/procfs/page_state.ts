@@ -1,0 +1,103 @@
+// The counters /proc/meminfo and /proc/vmstat print, derived from mem_map. Linux keeps them as
+// running per-node and per-zone counters (enum node_stat_item / zone_stat_item, mm/vmstat.c) that
+// every map, unmap and LRU move updates; vmos recounts them from the struct pages whenever a /proc
+// file is opened, which gives the same numbers and cannot drift. One node, one zone (ZONE_NORMAL).
+//
+// LRU lists: a page with PG_lru is counted on the list its flags name (PG_active, PG_unevictable,
+// and anonymous vs file by PG_swapbacked, Linux's page_is_file_lru()). vmos has no LRU lists yet, so
+// a user page without PG_lru is counted where Linux 5.15 first puts a new page: the inactive list
+// (lru_cache_add_inactive_or_unevictable). vmos's anonymous pages do not carry PG_swapbacked yet, so
+// "anonymous" here also means PageAnon().
+
+import type { Kernel } from "../../kernel.js";
+import type { mm_struct } from "../../mm/mm_types.js";
+import {
+  PageActive, PageBuddy, PageDirty, PageLRU, PageMlocked, PageReserved, PageSwapBacked, PageSwapCache, PageTable,
+  PageUnevictable, PageWriteback, page_mapped,
+} from "../../mm/page.js";
+import { PageAnon } from "../../mm/rmap.js";
+
+/** Linux: the node_stat_item and zone_stat_item counters vmos has, in pages. */
+export interface node_stat {
+  nr_free_pages: number;
+  nr_inactive_anon: number;
+  nr_active_anon: number;
+  nr_inactive_file: number;
+  nr_active_file: number;
+  nr_unevictable: number;
+  /** NR_ANON_MAPPED: anonymous pages mapped by some PTE (meminfo AnonPages). */
+  nr_anon_pages: number;
+  /** NR_FILE_MAPPED: page-cache pages mapped by some PTE (meminfo Mapped). */
+  nr_mapped: number;
+  /** NR_FILE_PAGES: the page cache, shmem and the swap cache included. */
+  nr_file_pages: number;
+  nr_dirty: number;
+  nr_writeback: number;
+  nr_shmem: number;
+  /** NR_PAGETABLE: page-table pages (vmos counts each mm's root table too, as mm->pgtables_bytes does). */
+  nr_page_table_pages: number;
+  nr_swapcached: number;
+  /** NR_MLOCK (a zone item). */
+  nr_mlock: number;
+}
+
+/** Every distinct mm of a live task (tasks sharing an mm count it once). */
+export function live_mms(k: Kernel): mm_struct[] {
+  const seen = new Set<mm_struct>();
+  for (const t of k.tasks.values()) if (t.mm !== null) seen.add(t.mm);
+  return [...seen];
+}
+
+/** Linux: global_node_page_state() / global_zone_page_state() for every item at once. */
+export function node_page_state(k: Kernel): node_stat {
+  const s: node_stat = {
+    nr_free_pages: k.zone.free_pages, nr_inactive_anon: 0, nr_active_anon: 0, nr_inactive_file: 0,
+    nr_active_file: 0, nr_unevictable: 0, nr_anon_pages: 0, nr_mapped: 0, nr_file_pages: 0, nr_dirty: 0,
+    nr_writeback: 0, nr_shmem: 0, nr_page_table_pages: 0, nr_swapcached: 0, nr_mlock: 0,
+  };
+  for (const mm of live_mms(k)) s.nr_page_table_pages += mm.pgtables_bytes / 4096;
+  for (const p of k.mem_map) {
+    if (p._refcount === 0 || PageBuddy(p) || PageTable(p) || PageReserved(p)) continue;
+    const anon = PageAnon(p);
+    // A page the kernel holds for a user mapping or a file: anonymous, page cache, shmem, swap cache.
+    const cached = !anon && p.mapping !== null;
+    if (!anon && !cached && !PageSwapCache(p)) continue;
+    if (anon && page_mapped(p)) s.nr_anon_pages++;
+    if (cached || PageSwapCache(p)) s.nr_file_pages++;
+    if (cached && page_mapped(p)) s.nr_mapped++;
+    if (cached && PageSwapBacked(p)) s.nr_shmem++;
+    if (PageSwapCache(p)) s.nr_swapcached++;
+    if (cached && PageDirty(p)) s.nr_dirty++;
+    if (cached && PageWriteback(p)) s.nr_writeback++;
+    if (PageMlocked(p)) s.nr_mlock++;
+    const is_anon_lru = anon || PageSwapBacked(p);
+    if (PageUnevictable(p) || PageMlocked(p)) s.nr_unevictable++;
+    else if (PageLRU(p) && PageActive(p)) {
+      if (is_anon_lru) s.nr_active_anon++;
+      else s.nr_active_file++;
+    } else if (is_anon_lru) s.nr_inactive_anon++;
+    else s.nr_inactive_file++;
+  }
+  return s;
+}
+
+/**
+ * Linux: mm/page_alloc.c calculate_totalreserve_pages(): pages the allocator keeps back. One zone, no
+ * lowmem_reserve (there is no lower zone): its high watermark, at most its managed pages.
+ */
+export function totalreserve_pages(k: Kernel): number {
+  return Math.min(k.zone._watermark.high, k.zone.managed_pages);
+}
+
+/**
+ * Linux: mm/page_alloc.c si_mem_available(): free pages above the reserve, plus the page cache that
+ * could be dropped (all but max(half of it, the low watermark)); vmos has no reclaimable slab.
+ */
+export function si_mem_available(k: Kernel, s: node_stat): number {
+  const wmark_low = k.zone._watermark.low;
+  let available = s.nr_free_pages - totalreserve_pages(k);
+  let pagecache = s.nr_active_file + s.nr_inactive_file;
+  pagecache -= Math.min(Math.floor(pagecache / 2), wmark_low);
+  available += pagecache;
+  return Math.max(available, 0);
+}

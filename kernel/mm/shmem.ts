@@ -1,0 +1,119 @@
+// Linux: mm/shmem.c, the one use vmos has for it so far: shared anonymous memory, what
+// mmap(MAP_SHARED | MAP_ANONYMOUS) gives. Linux backs such a mapping with an unlinked file on its
+// internal tmpfs ("/dev/zero (deleted)" in /proc/PID/maps), made by shmem_zero_setup(); the pages
+// live in that file's page cache, indexed by page offset, so every PTE that maps offset i of the
+// mapping -- in this process, in a forked child, after mremap moved it -- finds the same frame.
+//
+// vmos keeps the same structure without the file (tmpfs arrives with the filesystem):
+//
+//     vma.vm_ops          = shmem_vm_ops                (so vma_is_shmem(vma) is true)
+//     vma.vm_private_data = shmem_inode_info            (what Linux reaches as vma->vm_file->f_mapping)
+//         .pages: Map<pgoff, page>                      (Linux: mapping->i_pages)
+//         .vma_refs                                     (Linux: the file's f_count, one per VMA)
+//     vma.vm_pgoff        = offset of vm_start in it    (0 at mmap; split/mremap keep it linear)
+//
+// A fault at address a of the VMA wants offset linear_page_index(vma, a). A page in the object has
+// one reference for the object plus one per PTE: _refcount == _mapcount + 1 + 1. It is
+// PageSwapBacked and not PageAnon, so mm_counter() counts it as MM_SHMEMPAGES, as Linux does. When the
+// last VMA goes, the object drops its references and the pages are freed.
+
+import { COST } from "../../src/hw/clock.js";
+import type { Kernel } from "../kernel.js";
+import { SetPageSwapBacked, SetPageUptodate, type page } from "./page.js";
+import { alloc_page, put_page } from "./page_alloc.js";
+import { vma_pages, type vm_area_struct } from "./vma.js";
+
+/**
+ * Linux: struct vm_operations_struct, as far as vmos uses it: a name for /proc and traces. A VMA with
+ * vm_ops is not anonymous in Linux's sense (vma_is_anonymous() is !vma->vm_ops).
+ */
+export interface vm_operations_struct {
+  readonly name: string;
+}
+
+/** Linux: shmem_vm_ops (mm/shmem.c). Has no ->close, so split halves may merge again, as in Linux. */
+export const shmem_vm_ops: vm_operations_struct = { name: "shmem" };
+
+/** Linux: struct shmem_inode_info + its address_space: the memory behind a shared anonymous mapping. */
+export class shmem_inode_info {
+  /** Linux: mapping->i_pages. Each page here holds one reference owned by the object. */
+  readonly pages = new Map<number, page>();
+  /** VMAs that hold this object (Linux: f_count of the shmem file, one per vma->vm_file). */
+  vma_refs = 1;
+
+  /** `size_pages`: Linux's i_size in pages; offsets at or beyond it fault with SIGBUS. */
+  constructor(readonly size_pages: number) {}
+}
+
+/** Linux: vma_is_shmem(). */
+export function vma_is_shmem(vma: vm_area_struct): boolean {
+  return vma.vm_ops === shmem_vm_ops;
+}
+
+/** The shmem object behind a shmem VMA. */
+export function vma_shmem(vma: vm_area_struct): shmem_inode_info {
+  return vma.vm_private_data as shmem_inode_info;
+}
+
+/**
+ * Linux: shmem_zero_setup(): turn a new VMA (not yet linked) into shared anonymous memory of its
+ * own size, with one reference held by the VMA.
+ */
+export function shmem_zero_setup(vma: vm_area_struct): void {
+  vma.vm_ops = shmem_vm_ops;
+  vma.vm_private_data = new shmem_inode_info(vma_pages(vma));
+}
+
+/** One more VMA holds `info` (Linux: get_file() on the shmem file, when a VMA is copied). */
+export function shmem_get(info: shmem_inode_info): void {
+  info.vma_refs++;
+}
+
+/**
+ * A VMA no longer holds `info` (Linux: fput() -> shmem_evict_inode -> shmem_truncate_range). The
+ * last one frees every page: by then no PTE maps any of them.
+ */
+export function shmem_put(k: Kernel, info: shmem_inode_info): void {
+  if (--info.vma_refs > 0) return;
+  for (const p of info.pages.values()) put_page(k.zone, p);
+  info.pages.clear();
+}
+
+/**
+ * Linux: shmem_fault() -> shmem_getpage_gfp(SGP_CACHE): the page at offset `index`, allocated
+ * zeroed on first use and kept in the object. Returns the page (no reference taken for the caller:
+ * the one who maps it takes one), or VM_FAULT_SIGBUS past the object's size, or VM_FAULT_OOM.
+ */
+export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number): page | "sigbus" | "oom" {
+  const found = info.pages.get(index);
+  if (found !== undefined) return found;
+  // Linux: "if (sgp <= SGP_CACHE && index << PAGE_SHIFT >= i_size) return -EINVAL" -> SIGBUS: a
+  // shared anonymous mapping that mremap grew has nothing behind its new pages.
+  if (index >= info.size_pages) return "sigbus";
+  const p = alloc_page(k.zone);
+  if (p === null) return "oom";
+  k.machine.ram.zeroFrame(p.pfn);
+  k.machine.clock.advance(COST.zeroPage);
+  SetPageSwapBacked(p);
+  SetPageUptodate(p);
+  p.mapping = info;
+  p.index = index;
+  info.pages.set(index, p);
+  return p;
+}
+
+/**
+ * Linux: shmem_truncate_range() for one page: drop the object's page at `index`, if any. Every PTE
+ * mapping it must be gone already (the caller zapped them), so this frees it.
+ */
+export function shmem_remove_page(k: Kernel, info: shmem_inode_info, index: number): void {
+  const p = info.pages.get(index);
+  if (p === undefined) return;
+  info.pages.delete(index);
+  put_page(k.zone, p);
+}
+
+/** Linux: find_get_page() on the object, for mincore(): the page at `index` if it exists. */
+export function shmem_find_page(info: shmem_inode_info, index: number): page | null {
+  return info.pages.get(index) ?? null;
+}
