@@ -16,7 +16,7 @@ import type { SyscallTable } from "./types.js";
 const u = (x: number): number => x >>> 0;
 
 export const MM_SYSCALLS: SyscallTable = {
-  214: (_k, t, a) => sys_brk(t.mm!, u(a[0]!), t), // here too (core has it) so brk's mlock populate counts for t
+  214: (_k, t, a) => sys_brk(t.mm!, u(a[0]!), t), // with the task, so pages populated for mlockall count as its faults
   215: (_k, t, a) => sys_munmap(t.mm!, u(a[0]!), u(a[1]!)),
   216: (_k, t, a) => sys_mremap(t.mm!, t, u(a[0]!), u(a[1]!), u(a[2]!), a[3]!, u(a[4]!)),
   222: (_k, t, a) => sys_mmap2(t.mm!, t, u(a[0]!), u(a[1]!), a[2]!, a[3]!, a[4]!, u(a[5]!)),

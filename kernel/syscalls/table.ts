@@ -4,7 +4,6 @@
 
 import { hex } from "../trace.js";
 import type { Kernel } from "../kernel.js";
-import { sys_brk } from "../mm/mmap.js";
 import type { task_struct } from "../proc/task.js";
 import { ENOSYS } from "./errno.js";
 import { sys_clock_gettime64, sys_getrandom, sys_uname } from "./info.js";
@@ -28,7 +27,6 @@ const CORE_SYSCALLS: SyscallTable = {
   173: (k, t) => sys_getppid(k, t),
   174: sys_getuid, 175: sys_getuid, 176: sys_getuid, 177: sys_getuid,
   178: (k, t) => sys_getpid(k, t), // gettid
-  214: (_k, t, a) => sys_brk(t.mm!, a[0]! >>> 0),
   278: (k, t, a) => sys_getrandom(k, t, a[0]! >>> 0, a[1]! >>> 0, a[2]!),
   403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
 };
