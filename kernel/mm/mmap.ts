@@ -23,11 +23,12 @@ import {
   PROT_WRITE,
 } from "./mman.js";
 import { mm_struct, RLIMIT_STACK_DEFAULT, TASK_SIZE, update_hiwater_vm, vm_stat_account } from "./mm_types.js";
+import { RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK, rlimit } from "../proc/rlimit.js";
 import { flush_tlb_mm, free_pgd_range, pgd_alloc, pgd_free, vm_get_page_prot } from "./pgtable.js";
 import { shmem_zero_setup } from "./shmem.js";
 import {
   STACK_GUARD_GAP, vm_area_struct, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_EXEC, VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC,
-  VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, vm_end_gap, vma_pages,
+  VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_STACK, VM_WRITE, vm_end_gap, vma_pages,
   vm_start_gap,
 } from "./vma.js";
 import { DEFAULT_MAX_MAP_COUNT, __split_vma, sysctl_max_map_count, vma_merge, vma_put_refs } from "./vma_merge.js";
@@ -51,6 +52,28 @@ export const MAX_MAP_COUNT = DEFAULT_MAX_MAP_COUNT;
  * at least MIN_GAP (128 MiB): 0x97c00000.
  */
 export const MMAP_BASE = TASK_SIZE - Math.max(128 << 20, RLIMIT_STACK_DEFAULT + STACK_GUARD_GAP);
+
+/**
+ * Linux: may_expand_vm(): may the address space grow by `npages` pages of a mapping with `flags`?
+ * RLIMIT_AS bounds all of it and RLIMIT_DATA the private writable part, for root too (Linux checks
+ * no capability here). The limits are the calling task's (Linux's `current`).
+ */
+export function may_expand_vm(mm: mm_struct, flags: number, npages: number): boolean {
+  const current = mm.kernel.current;
+  if (mm.total_vm + npages > Math.floor(rlimit(current, RLIMIT_AS) / PAGE_SIZE)) return false;
+  const data = (flags & (VM_WRITE | VM_SHARED | VM_STACK)) === VM_WRITE;
+  if (data && mm.data_vm + npages > Math.floor(rlimit(current, RLIMIT_DATA) / PAGE_SIZE)) return false;
+  return true;
+}
+
+/** Linux: count_vma_pages_range(): pages of [addr, end) already mapped (a MAP_FIXED replaces them). */
+function count_vma_pages_range(mm: mm_struct, addr: number, end: number): number {
+  let n = 0;
+  for (let v = find_vma(mm, addr); v !== null && v.vm_start < end; v = v.vm_next) {
+    n += (Math.min(v.vm_end, end) - Math.max(v.vm_start, addr)) / PAGE_SIZE;
+  }
+  return n;
+}
 /** Linux: mmap_min_addr (CONFIG_DEFAULT_MMAP_MIN_ADDR = 4096): hints below it are raised to it. */
 export const MMAP_MIN_ADDR = 4096;
 /** Linux: TASK_UNMAPPED_BASE = PAGE_ALIGN(TASK_SIZE / 3), where the bottom-up fallback starts. */
@@ -133,6 +156,8 @@ export function get_unmapped_area(mm: mm_struct, addr: number, len: number, flag
  * total_vm and friends and locked_vm. Returns addr or -ENOMEM.
  */
 function mmap_region(mm: mm_struct, addr: number, len: number, vm_flags: number, pgoff: number): number {
+  // Checked before anything is unmapped, so a refused MAP_FIXED leaves the old mapping in place.
+  if (!may_expand_vm(mm, vm_flags, len / PAGE_SIZE - count_vma_pages_range(mm, addr, addr + len))) return -ENOMEM;
   // Linux: munmap_vma_range(): clear old maps.
   if (find_vma_intersection(mm, addr, addr + len) !== null && do_munmap(mm, addr, len) < 0) return -ENOMEM;
   // Linux: accountable_mapping(): private writable memory is charged against overcommit (VM_ACCOUNT);
@@ -239,6 +264,7 @@ export function do_brk_flags(mm: mm_struct, addr: number, len: number, flags: nu
   const mapped = get_unmapped_area(mm, addr, len, MAP_FIXED);
   if (mapped < 0) return mapped;
   if (find_vma_intersection(mm, addr, addr + len) !== null && do_munmap(mm, addr, len) < 0) return -ENOMEM;
+  if (!may_expand_vm(mm, flags, len / PAGE_SIZE)) return -ENOMEM;
   if (mm.map_count > sysctl_max_map_count(mm.kernel)) return -ENOMEM;
   const { prev } = find_vma_prev(mm, addr);
   const merged = vma_merge(mm, prev, addr, addr + len, flags, { anon_vma: null, file: null, private_data: null, pgoff: addr >>> 12 });
@@ -356,7 +382,9 @@ export function expand_stack(vma: vm_area_struct, address: number): number {
   if (address >= vma.vm_start) return 0;
   const size = vma.vm_end - address;
   const grow = (vma.vm_start - address) >>> 12;
-  if (grow > vma.vm_pgoff || size > RLIMIT_STACK_DEFAULT) return -ENOMEM;
+  // Linux: acct_stack_growth(): the address-space limit, then the stack limit of `current`.
+  if (grow > vma.vm_pgoff || !may_expand_vm(mm, vma.vm_flags, grow)) return -ENOMEM;
+  if (size > rlimit(mm.kernel.current, RLIMIT_STACK)) return -ENOMEM;
   if (vma.vm_flags & VM_LOCKED) mm.locked_vm += grow;
   vm_stat_account(mm, vma.vm_flags, grow);
   vma.vm_start = address;

@@ -14,7 +14,7 @@ import { hex } from "../trace.js";
 import type { task_struct } from "../proc/task.js";
 import { mm_populate } from "./gup.js";
 import { MAP_FIXED, MAP_SHARED, MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE } from "./mman.js";
-import { do_munmap, get_unmapped_area, PAGE_ALIGN, PAGE_MASK } from "./mmap.js";
+import { do_munmap, get_unmapped_area, PAGE_ALIGN, PAGE_MASK, may_expand_vm } from "./mmap.js";
 import { TASK_SIZE, vm_stat_account, type mm_struct } from "./mm_types.js";
 import { flush_tlb_range } from "./mprotect.js";
 import { pte_alloc, pte_none, pte_offset } from "./pgtable.js";
@@ -148,7 +148,8 @@ function vma_to_resize(mm: mm_struct, addr: number, old_len: number, new_len: nu
   const pgoff = vma.vm_pgoff + ((addr - vma.vm_start) >>> 12);
   if (pgoff + (new_len >>> 12) > 0xffff_ffff) return -EINVAL;
   if (vma.vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-  // (RLIMIT_MEMLOCK and RLIMIT_AS: vmos runs as root with no address-space limit.)
+  // Linux: vma_to_resize(): growing must fit RLIMIT_AS (RLIMIT_MEMLOCK does not bind root).
+  if (new_len > old_len && !may_expand_vm(mm, vma.vm_flags, (new_len - old_len) / 4096)) return -ENOMEM;
   return vma;
 }
 

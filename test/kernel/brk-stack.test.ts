@@ -46,3 +46,30 @@ describe("the stack", () => {
     expect(r.status).toBe(5);
   });
 });
+
+describe("address-space limits (prlimit64)", () => {
+  /** prlimit64(0, resource, {cur, cur}, NULL) with `cur` bytes, then the body. */
+  const limit = (resource: number, bytes: number, body: string): string =>
+    `${START}  la a2, lim\n  li a0, 0\n  li a1, ${resource}\n  li a3, 0\n  li a7, 261\n  ecall\n  bnez a0, 9f\n${body}9:\n${exit(99)}  .data\n  .align 3\nlim: .word ${bytes}, 0, ${bytes}, 0\n`;
+  const mmap = (bytes: number): string => `  li a0, 0\n  li a1, ${bytes}\n  li a2, 3\n  li a3, 0x22\n  li a4, -1\n  li a5, 0\n  li a7, 222\n  ecall\n`;
+
+  it("RLIMIT_AS refuses an mmap that would pass it with -ENOMEM (root included, as on Linux)", () => {
+    const r = runSource(limit(9, 1 << 20, `${mmap(8 << 20)}  neg a0, a0\n${exit("a0")}`));
+    expect(r.status).toBe(12);
+    const fits = runSource(limit(9, 16 << 20, `${mmap(4096)}  srli a0, a0, 31\n${exit("a0")}`));
+    expect(fits.status).toBe(1); // a high address: it succeeded
+  });
+
+  it("RLIMIT_AS stops brk, which then returns the old break", () => {
+    const r = runSource(limit(9, 1 << 20, `  li a0, 0\n  li a7, 214\n  ecall\n  mv s0, a0\n  li t0, 0x200000\n  add a0, s0, t0\n  li a7, 214\n  ecall\n  sub a0, a0, s0\n${exit("a0")}`));
+    expect(r.status).toBe(0);
+  });
+
+  it("RLIMIT_STACK bounds how far the stack can grow", () => {
+    const touch = (below: number) => `  li t0, ${below}\n  sub t0, sp, t0\n  sw zero, 0(t0)\n${exit(5)}`;
+    expect(runSource(limit(3, 256 << 10, touch(200 << 10))).status).toBe(5);
+    const r = runSource(limit(3, 256 << 10, touch(400 << 10)));
+    expect(r.status).toBe(139);
+    expect(r.log[0]).toContain("SEGV_MAPERR");
+  });
+});
