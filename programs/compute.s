@@ -32,20 +32,18 @@ msg_rounds:     .asciz  "rounds: "
         .text
         .globl  _start
 _start:
-        li      s0, DEFAULT_N           # s0 = N
-        li      s1, DEFAULT_ROUNDS      # s1 = rounds
-        lw      s2, 0(sp)               # argc
-        li      t0, 2
-        blt     s2, t0, 1f
-        lw      a0, 8(sp)               # argv[1]
-        call    atoi
+        mv      s2, sp                  # the initial stack: argc, argv[]
+        mv      a0, s2                  # s0 = N: argv[1], or DEFAULT_N
+        li      a1, 1
+        li      a2, DEFAULT_N
+        call    arg_int
         mv      s0, a0
-        li      t0, 3
-        blt     s2, t0, 1f
-        lw      a0, 12(sp)              # argv[2]
-        call    atoi
+        mv      a0, s2                  # s1 = rounds: argv[2], or DEFAULT_ROUNDS
+        li      a1, 2
+        li      a2, DEFAULT_ROUNDS
+        call    arg_int
         mv      s1, a0
-1:      la      a0, msg_usage
+        la      a0, msg_usage
         li      t0, 2
         blt     s0, t0, .Lfail
         li      t0, MAX_N

@@ -14,8 +14,6 @@
 
         .equ    PAGES, 16
         .equ    PAGE, 4096
-        .equ    SYS_CLONE, 220
-        .equ    SYS_WAITID, 95
 
         .section .rodata
 msg_child:      .asciz  "child: sees the parent's data, then writes half of the pages\n"
@@ -41,13 +39,7 @@ _start:
         li      t2, PAGES
         blt     t0, t2, 1b
 
-        li      a0, 17                  # fork: clone(SIGCHLD, 0, 0, 0, 0)
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a7, SYS_CLONE
-        ecall
+        call    sys_fork
         bnez    a0, parent
 
         la      a0, msg_child           # the child
@@ -72,13 +64,8 @@ _start:
         call    sys_exit
 
 parent:
-        li      a0, 0                   # waitid(P_ALL, 0, &info, WEXITED, 0)
-        li      a1, 0
-        la      a2, info
-        li      a3, 4
-        li      a4, 0
-        li      a7, SYS_WAITID
-        ecall
+        la      a0, info                # wait for the child to exit
+        call    sys_waitid_any
         li      t0, 0                   # the parent's pages still hold i
 4:      slli    t1, t0, 12
         add     t1, t1, s0
@@ -94,7 +81,7 @@ parent:
         la      a0, msg_status
         call    print_str
         la      t0, info
-        lw      a0, 20(t0)
+        lw      a0, SI_STATUS(t0)
         call    print_udec
         call    print_nl
         li      a0, 0

@@ -29,14 +29,12 @@ msg_checksum:   .asciz  "checksum "
         .text
         .globl  _start
 _start:
-        li      s0, DEFAULT_PAGES       # s0 = N
-        lw      t0, 0(sp)               # argc
-        li      t1, 2
-        blt     t0, t1, 1f
-        lw      a0, 8(sp)               # argv[1]
-        call    atoi
+        mv      a0, sp                  # s0 = N: argv[1], or DEFAULT_PAGES
+        li      a1, 1
+        li      a2, DEFAULT_PAGES
+        call    arg_int
         mv      s0, a0
-1:      la      a0, msg_usage
+        la      a0, msg_usage
         blez    s0, .Lfail
         li      t0, MAX_PAGES
         bgt     s0, t0, .Lfail

@@ -2,7 +2,7 @@
 # deep, waits for both (waitid: rv32 Linux has no wait4), and exits with the number of processes in
 # its subtree, which its parent reads from si_status. The root prints the total: 2^DEPTH - 1.
 #
-# fork is clone(SIGCHLD, 0, 0, 0, 0) on riscv (clone's arguments come in the CLONE_BACKWARDS order).
+# fork is clone(SIGCHLD, 0, 0, 0, 0) on riscv (see sys_fork in lib/sys.s).
 # Watch the scheduler and copy-on-write at work with:  vmos run --trace sched,fault programs/forktree.s
 
         .include "lib/sys.s"
@@ -10,12 +10,6 @@
         .include "lib/print.s"
 
         .equ    DEPTH, 4
-        .equ    SYS_CLONE, 220
-        .equ    SYS_WAITID, 95
-        .equ    SIGCHLD, 17
-        .equ    P_ALL, 0
-        .equ    WEXITED, 4
-        .equ    SI_STATUS, 20           # offset of si_status in the 32-bit siginfo
 
         .section .rodata
 msg_total:      .asciz  "processes in the tree: "
@@ -35,13 +29,7 @@ node:
         bge     s0, t0, leaf
         li      s2, 2                   # s2: children still to fork
 fork_one:
-        li      a0, SIGCHLD
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a7, SYS_CLONE
-        ecall
+        call    sys_fork
         bnez    a0, forked
         addi    s0, s0, 1               # the child: one level deeper, start over
         j       node
@@ -50,13 +38,8 @@ forked:
         bnez    s2, fork_one
         li      s2, 2                   # now reap both children, adding up their subtrees
 wait_one:
-        li      a0, P_ALL
-        li      a1, 0
-        la      a2, info
-        li      a3, WEXITED
-        li      a4, 0
-        li      a7, SYS_WAITID
-        ecall
+        la      a0, info
+        call    sys_waitid_any
         bnez    a0, wait_failed
         la      t0, info
         lw      t1, SI_STATUS(t0)

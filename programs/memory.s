@@ -39,14 +39,12 @@ msg_verified:   .asciz  "all words verified\n"
         .text
         .globl  _start
 _start:
-        li      s0, DEFAULT_MIB         # s0 = MiB
-        lw      t0, 0(sp)               # argc
-        li      t1, 2
-        blt     t0, t1, 1f
-        lw      a0, 8(sp)               # argv[1]
-        call    atoi
+        mv      a0, sp                  # s0 = MiB: argv[1], or DEFAULT_MIB
+        li      a1, 1
+        li      a2, DEFAULT_MIB
+        call    arg_int
         mv      s0, a0
-1:      la      a0, msg_usage
+        la      a0, msg_usage
         blez    s0, .Lfail
         li      t0, MAX_MIB
         bgt     s0, t0, .Lfail

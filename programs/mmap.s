@@ -21,8 +21,6 @@
         .include "lib/check.s"
         .include "lib/mman.s"
 
-        .equ    SYS_CLONE, 220
-        .equ    SYS_WAITID, 95
         .equ    EINVAL, 22
         .equ    PAGES, 3
 
@@ -128,13 +126,7 @@ _start:
         li      t0, 1
         sw      t0, 0(s1)
         sw      t0, 0(s0)
-        li      a0, 17                  # clone(SIGCHLD, 0, 0, 0, 0)
-        li      a1, 0
-        li      a2, 0
-        li      a3, 0
-        li      a4, 0
-        li      a7, SYS_CLONE
-        ecall
+        call    sys_fork
         bnez    a0, parent
         la      a0, msg_child           # the child
         call    print_str
@@ -145,13 +137,8 @@ _start:
         call    sys_exit
 
 parent:
-        li      a0, 0                   # waitid(P_ALL, 0, &info, WEXITED, 0): the child is done
-        li      a1, 0
-        la      a2, info
-        li      a3, 4
-        li      a4, 0
-        li      a7, SYS_WAITID
-        ecall
+        la      a0, info                # wait until the child is done
+        call    sys_waitid_any
         lw      a0, 0(s1)
         addi    a0, a0, -2
         seqz    a0, a0

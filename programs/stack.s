@@ -34,14 +34,12 @@ corrupted:      .zero   4               # frames whose copy of n changed (should
         .text
         .globl  _start
 _start:
-        li      s0, DEFAULT_DEPTH       # s0 = N
-        lw      t0, 0(sp)               # argc
-        li      t1, 2
-        blt     t0, t1, 1f
-        lw      a0, 8(sp)               # argv[1]
-        call    atoi
+        mv      a0, sp                  # s0 = N: argv[1], or DEFAULT_DEPTH
+        li      a1, 1
+        li      a2, DEFAULT_DEPTH
+        call    arg_int
         mv      s0, a0
-1:      bltz    s0, .Lusage
+        bltz    s0, .Lusage
         li      t0, MAX_DEPTH
         bgt     s0, t0, .Lusage
 

@@ -93,3 +93,19 @@ atoi:
         neg     a0, a0
 4:      ret
         .size   atoi, . - atoi
+
+# arg_int(a0 = sp as it was at _start, a1 = i, a2 = default) -> a0 = atoi(argv[i]) if the program
+# got at least i + 1 arguments (argv[0] included), else default. The initial stack holds argc at
+# sp and argv[i] at sp + 4 + 4*i (see argv.s). Clobbers: t0, t1, t2, t3, a1, a2.
+        .globl  arg_int
+        .type   arg_int, @function
+arg_int:
+        lw      t0, 0(a0)               # argc
+        bgt     t0, a1, 1f
+        mv      a0, a2                  # not given: the default
+        ret
+1:      slli    a1, a1, 2
+        add     a0, a0, a1
+        lw      a0, 4(a0)               # argv[i]
+        tail    atoi
+        .size   arg_int, . - arg_int

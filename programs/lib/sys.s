@@ -18,9 +18,16 @@
         .equ    SYS_EXIT_GROUP, 94      # ends the whole process: what C's exit() does
         .equ    SYS_UNAME, 160
         .equ    SYS_GETPID, 172
+        .equ    SYS_WAITID, 95
         .equ    SYS_BRK, 214
+        .equ    SYS_CLONE, 220
         .equ    SYS_GETRANDOM, 278
         .equ    SYS_CLOCK_GETTIME64, 403
+
+        .equ    SIGCHLD, 17
+        .equ    P_ALL, 0                # waitid: any child
+        .equ    WEXITED, 4              # waitid: report children that have exited
+        .equ    SI_STATUS, 20           # offset of si_status in the 32-bit siginfo waitid fills
 
         .equ    STDIN, 0
         .equ    STDOUT, 1
@@ -81,3 +88,35 @@ sys_getpid:
         ecall
         ret
         .size   sys_getpid, . - sys_getpid
+
+# sys_fork() -> a0 = the child's pid in the parent, 0 in the child, or -errno. rv32 Linux has no
+# fork call: it is clone(SIGCHLD, 0, 0, 0, 0) (riscv's argument order is CLONE_BACKWARDS: flags,
+# newsp, parent_tid, tls, child_tid). Clobbers: a1-a4, a7.
+        .globl  sys_fork
+        .type   sys_fork, @function
+sys_fork:
+        li      a0, SIGCHLD
+        li      a1, 0
+        li      a2, 0
+        li      a3, 0
+        li      a4, 0
+        li      a7, SYS_CLONE
+        ecall
+        ret
+        .size   sys_fork, . - sys_fork
+
+# sys_waitid_any(a0 = info, 128 bytes) -> a0 = 0 or -errno: waitid(P_ALL, 0, info, WEXITED, 0)
+# sleeps until some child has exited and reaps it. rv32 Linux has no wait4: the pid is in
+# info->si_pid (offset 12) and the exit status in info->si_status (SI_STATUS). Clobbers: a1-a4, a7.
+        .globl  sys_waitid_any
+        .type   sys_waitid_any, @function
+sys_waitid_any:
+        mv      a2, a0
+        li      a0, P_ALL
+        li      a1, 0
+        li      a3, WEXITED
+        li      a4, 0
+        li      a7, SYS_WAITID
+        ecall
+        ret
+        .size   sys_waitid_any, . - sys_waitid_any
