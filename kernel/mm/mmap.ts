@@ -31,7 +31,7 @@ import {
   VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_STACK, VM_WRITE, vm_end_gap, vma_pages,
   vm_start_gap,
 } from "./vma.js";
-import { DEFAULT_MAX_MAP_COUNT, __split_vma, sysctl_max_map_count, vma_merge, vma_put_refs } from "./vma_merge.js";
+import { __split_vma, sysctl_max_map_count, vma_merge, vma_put_refs } from "./vma_merge.js";
 import { find_vma, find_vma_intersection, find_vma_prev, unmapped_area, unmapped_area_topdown, vma_bounds_changed, vma_link, vma_unlink } from "./vma_tree.js";
 
 export { __split_vma } from "./vma_merge.js";
@@ -45,8 +45,6 @@ export const ENOMEM = 12;
 export const EINVAL = 22;
 const EBADF = 9, EEXIST = 17, EOVERFLOW = 75;
 
-/** Linux: DEFAULT_MAX_MAP_COUNT, the default of sysctl_max_map_count (vma_merge.ts keeps the live value). */
-export const MAX_MAP_COUNT = DEFAULT_MAX_MAP_COUNT;
 /**
  * Linux: mmap_base() for rv32 without randomisation: STACK_TOP minus the stack limit and guard gap,
  * at least MIN_GAP (128 MiB): 0x97c00000.

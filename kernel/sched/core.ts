@@ -27,11 +27,6 @@ export function dequeue_task(k: Kernel, task: task_struct): void {
   if (i >= 0) q.splice(i, 1);
 }
 
-/** Number of tasks that can run. */
-export function nr_running(k: Kernel): number {
-  return rq(k).length;
-}
-
 /**
  * Linux: schedule(): choose the next task (round robin: the one after the current task) and switch
  * to it. Returns the task now current, or null if nothing can run.

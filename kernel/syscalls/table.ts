@@ -33,11 +33,6 @@ const CORE_SYSCALLS: SyscallTable = {
 
 const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS };
 
-/** Is this number implemented (for docs and tests)? */
-export function syscall_implemented(nr: number): boolean {
-  return SYSCALLS[nr] !== undefined;
-}
-
 const args = new Int32Array(6);
 
 /**

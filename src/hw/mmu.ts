@@ -37,16 +37,6 @@ const NEEDS = [PTE_X, PTE_R, PTE_W] as const;
 const PAGE_FAULT = [Cause.InstructionPageFault, Cause.LoadPageFault, Cause.StorePageFault] as const;
 const ACCESS_FAULT = [Cause.InstructionAccessFault, Cause.LoadAccessFault, Cause.StoreAccessFault] as const;
 
-/** The page-fault cause for `access` (12, 13 or 15). */
-export function pageFaultCause(access: Access): Cause {
-  return PAGE_FAULT[access];
-}
-
-/** The access-fault cause for `access` (1, 5 or 7). */
-export function accessFaultCause(access: Access): Cause {
-  return ACCESS_FAULT[access];
-}
-
 /**
  * Translate `va` for `access` under `satp`, as the hardware walker does.
  *

@@ -14,8 +14,6 @@ export type Format = "R" | "I" | "S" | "B" | "U" | "J";
 export const rdOf = (w: number): number => (w >>> 7) & 0b11111;
 export const rs1Of = (w: number): number => (w >>> 15) & 0b11111;
 export const rs2Of = (w: number): number => (w >>> 20) & 0b11111;
-export const funct3Of = (w: number): number => (w >>> 12) & 0b111;
-export const opcodeOf = (w: number): number => w & 0b111_1111;
 
 /** Sign-extended immediate of an I-type word. */
 export const immI = (w: number): number => w >> 20;

@@ -173,10 +173,3 @@ export const CSR_NAMES: ReadonlyMap<string, number> = new Map([
   ["cycle", 0xc00], ["time", 0xc01], ["instret", 0xc02],
   ["cycleh", 0xc80], ["timeh", 0xc81], ["instreth", 0xc82],
 ]);
-
-const CSR_BY_NUMBER = new Map([...CSR_NAMES].map(([name, n]) => [n, name]));
-
-/** Name of a CSR number for disassembly, or undefined for CSRs without a known name. */
-export function csrName(csr: number): string | undefined {
-  return CSR_BY_NUMBER.get(csr);
-}

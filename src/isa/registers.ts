@@ -20,11 +20,6 @@ export function parseRegister(name: string): number | undefined {
   return BY_NAME.get(name);
 }
 
-/** Every accepted register spelling, for "did you mean" suggestions. */
-export function registerNames(): string[] {
-  return [...BY_NAME.keys()];
-}
-
 /** Named registers the assembler and disassembler agree on. */
 export const enum Reg {
   Zero = 0,
