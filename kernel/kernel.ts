@@ -46,8 +46,8 @@ export class Kernel {
   readonly tasks = new Map<number, task_struct>();
   current: task_struct | null = null;
   next_pid = 1;
-  /** Set when a guest's syscall number was reported unknown, so each is reported once. */
-  readonly reported_syscalls = new Set<number>();
+  /** Notes already printed by report_once (Linux: printk_once), by key. */
+  private readonly reported = new Set<string>();
   /** Instructions executed so far, all tasks. */
   instructions = 0;
   /** How execve finds programs by path (the CLI's looks in the current directory). */
@@ -64,6 +64,16 @@ export class Kernel {
   ) {
     this.randomState = options.seed >>> 0 || 0x9e3779b9;
     trace.cycle = () => machine.clock.cycles;
+  }
+
+  /**
+   * Print a kernel note the first time `key` is seen only (Linux: pr_*_once), so a program that
+   * repeats a mistake in a loop is told once.
+   */
+  report_once(key: string, line: () => string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.console.log(line());
   }
 
   /** Deterministic random bytes (splitmix32): no host randomness anywhere in the machine or kernel. */

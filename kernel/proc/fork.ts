@@ -103,10 +103,8 @@ export function copy_process(k: Kernel, parent: task_struct, exit_signal: number
  */
 export function sys_clone(k: Kernel, parent: task_struct, flags: number, newsp: number, parent_tid: number, tls: number, child_tid: number): number {
   if (flags & UNSUPPORTED) {
-    if (!k.reported_syscalls.has(-220)) {
-      k.reported_syscalls.add(-220);
-      k.console.log(`${parent.comm}[${parent.pid}]: clone flags ${hex(flags)} need threads, which vmos does not have yet: returning -EINVAL`);
-    }
+    k.report_once("clone threads", () =>
+      `${parent.comm}[${parent.pid}]: clone flags ${hex(flags)} need threads, which vmos does not have yet: returning -EINVAL`);
     return -EINVAL;
   }
   if (flags & (CLONE_PARENT | CLONE_DETACHED) && parent.parent === null) return -EINVAL;

@@ -47,11 +47,10 @@ export function do_syscall(k: Kernel, task: task_struct, nr: number): number {
   if (k.trace.syscall) k.trace.enter("syscall", `sys_${name}`, `${hex(args[0]!)}, ${hex(args[1]!)}, ${hex(args[2]!)}`);
   let ret: number;
   if (handler === undefined) {
-    if (!k.reported_syscalls.has(nr)) {
-      k.reported_syscalls.add(nr);
+    k.report_once(`syscall ${nr}`, () => {
       const what = SYSCALL_NAMES[nr] ?? (NOT_ON_RV32[nr] ? `${NOT_ON_RV32[nr]}; rv32 Linux has no such call either` : undefined);
-      k.console.log(`${task.comm}[${task.pid}]: unimplemented syscall ${nr}${what ? ` (${what})` : ""}: returning -ENOSYS`);
-    }
+      return `${task.comm}[${task.pid}]: unimplemented syscall ${nr}${what ? ` (${what})` : ""}: returning -ENOSYS`;
+    });
     ret = -ENOSYS;
   } else {
     ret = handler(k, task, args);

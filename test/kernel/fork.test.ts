@@ -88,3 +88,12 @@ describe("SIGCHLD ignored", () => {
     expect(r.kernel.tasks.size).toBe(1);
   });
 });
+
+describe("clone with thread flags", () => {
+  it("returns -EINVAL and says once that threads are missing, however often it is tried", () => {
+    const clone = "  li a0, 0x111\n  li a1, 0\n  li a2, 0\n  li a3, 0\n  li a4, 0\n  li a7, 220\n  ecall\n"; // CLONE_VM | SIGCHLD
+    const r = runSource(`${START}${clone}${clone}  neg a0, a0\n${exit("a0")}`);
+    expect(r.status).toBe(22);
+    expect(r.log).toEqual(["t[1]: clone flags 0x00000111 need threads, which vmos does not have yet: returning -EINVAL"]);
+  });
+});
