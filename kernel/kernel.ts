@@ -52,6 +52,13 @@ export class Kernel {
   instructions = 0;
   /** How execve finds programs by path (the CLI's looks in the current directory). */
   load_program: (path: string) => Uint8Array | { errno: number } = () => ({ errno: 2 });
+  /**
+   * Kernel objects that hold references on pages outside page tables (the page cache, SysV shared
+   * memory, pipe buffers...): each names itself and lists the pages it holds, one reference per
+   * listing (a page listed twice holds two). The invariant checker adds these to the references it
+   * finds in page tables, so every allocated frame is accounted for.
+   */
+  readonly page_holders: { name: string; pages(): Iterable<page> }[] = [];
   /** Free frames right after boot, for the "all memory comes back" check. */
   boot_free_pages = 0;
   private randomState: number;

@@ -1,7 +1,8 @@
 // The invariant checker behind --check (and the tests): recount everything from scratch and compare
 // with the bookkeeping. Every frame must be exactly one of: free in the buddy allocator, a page table
 // of a live mm, the zero page, or mapped by PTEs whose count equals its _mapcount + 1 and _refcount
-// (a page of shared anonymous memory has one reference more, its shmem object's, and may be unmapped).
+// plus one reference for each kernel object that holds it (a shmem object, the page cache, a pipe:
+// Kernel.page_holders), in which case it may be mapped by none.
 // The first inconsistency is thrown as a KernelBug naming it: a vmos bug, never a guest's fault.
 
 import { PTE_V } from "../../src/hw/sv32.js";
@@ -104,6 +105,18 @@ function check_shmem(mms: mm_struct[]): Set<number> {
   return frames;
 }
 
+/** References held outside page tables: shmem objects behind VMAs, and every registered holder. */
+function held_references(k: Kernel, mms: mm_struct[], free: Set<number>): Map<number, number> {
+  const held = new Map<number, number>();
+  const hold = (pfn: number, who: string): void => {
+    if (free.has(pfn)) fail(`pfn ${hex(pfn)} is free but still held by ${who}`);
+    held.set(pfn, (held.get(pfn) ?? 0) + 1);
+  };
+  for (const pfn of check_shmem(mms)) hold(pfn, "a shmem object");
+  for (const holder of k.page_holders) for (const p of holder.pages()) hold(p.pfn, holder.name);
+  return held;
+}
+
 /** Recount all of memory; throws KernelBug at the first inconsistency. */
 export function check_kernel(k: Kernel): void {
   const buddy = check_buddy(k.zone);
@@ -113,14 +126,14 @@ export function check_kernel(k: Kernel): void {
   const mapped = new Map<number, number>();
   const mms = live_mms(k);
   for (const mm of mms) check_mm(k, mm, tables, mapped);
-  const cached = check_shmem(mms);
+  const held = held_references(k, mms, free);
   for (const p of k.mem_map) {
     const refs = mapped.get(p.pfn) ?? 0;
-    if (cached.has(p.pfn)) {
-      // A shmem page: the object holds one reference, each PTE one more; it may be mapped by none.
-      if (free.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is free but still in a shmem object`);
-      if (p._mapcount + 1 !== refs || p._refcount !== refs + 1) {
-        fail(`shmem pfn ${hex(p.pfn)} is mapped by ${refs} PTEs but has mapcount ${p._mapcount + 1}, refcount ${p._refcount} (want ${refs + 1})`);
+    const holds = held.get(p.pfn) ?? 0;
+    if (holds > 0) {
+      // Held by a kernel object (one reference each) and mapped by any number of PTEs (one more each).
+      if (p._mapcount + 1 !== refs || p._refcount !== refs + holds) {
+        fail(`pfn ${hex(p.pfn)} is mapped by ${refs} PTEs and held ${holds} times but has mapcount ${p._mapcount + 1}, refcount ${p._refcount} (want ${refs + holds})`);
       }
     } else if (free.has(p.pfn)) {
       if (refs > 0 || tables.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is free but still mapped or used as a page table`);
@@ -129,7 +142,7 @@ export function check_kernel(k: Kernel): void {
     } else if (p.pfn === k.zero_pfn) {
       if (!PageReserved(p)) fail("the zero page is not reserved");
     } else if (refs === 0) {
-      fail(`pfn ${hex(p.pfn)} is allocated but nothing maps it (leaked): refcount ${p._refcount}, mapcount ${p._mapcount + 1}`);
+      fail(`pfn ${hex(p.pfn)} is allocated but nothing maps or holds it (leaked): refcount ${p._refcount}, mapcount ${p._mapcount + 1}`);
     } else if (p._mapcount + 1 !== refs || p._refcount !== refs) {
       fail(`pfn ${hex(p.pfn)} is mapped by ${refs} PTEs but has mapcount ${p._mapcount + 1}, refcount ${p._refcount}`);
     }

@@ -24,11 +24,17 @@ import { alloc_page, put_page } from "./page_alloc.js";
 import { vma_pages, type vm_area_struct } from "./vma.js";
 
 /**
- * Linux: struct vm_operations_struct, as far as vmos uses it: a name for /proc and traces. A VMA with
- * vm_ops is not anonymous in Linux's sense (vma_is_anonymous() is !vma->vm_ops).
+ * Linux: struct vm_operations_struct, as far as vmos uses it: a name for /proc and traces, and the
+ * open/close callbacks Linux runs when a VMA is copied (split, mremap, fork: vm_area_dup) and when
+ * one goes away (remove_vma, or merged into a neighbour). A VMA with vm_ops is not anonymous in
+ * Linux's sense (vma_is_anonymous() is !vma->vm_ops).
  */
 export interface vm_operations_struct {
   readonly name: string;
+  /** A new copy of a VMA now holds what the VMA held (Linux: ->open, e.g. shm_open bumps shm_nattch). */
+  open?(vma: vm_area_struct): void;
+  /** A VMA is going away (Linux: ->close, e.g. shm_close). */
+  close?(k: Kernel, vma: vm_area_struct): void;
 }
 
 /** Linux: shmem_vm_ops (mm/shmem.c). Has no ->close, so split halves may merge again, as in Linux. */

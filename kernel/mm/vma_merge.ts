@@ -20,7 +20,7 @@ import { fput, get_file, type file } from "../fs/file.js";
 import type { Kernel } from "../kernel.js";
 import type { mm_struct } from "./mm_types.js";
 import { vm_get_page_prot } from "./pgtable.js";
-import { shmem_get, shmem_put, vma_is_shmem, vma_shmem } from "./shmem.js";
+import { shmem_get, shmem_put, vma_is_shmem, vma_shmem, type vm_operations_struct } from "./shmem.js";
 import { VM_SPECIAL, vm_area_struct, vma_pages } from "./vma.js";
 import { vma_bounds_changed, vma_link, vma_unlink, type VmaOwner } from "./vma_tree.js";
 
@@ -49,10 +49,12 @@ export function set_sysctl_max_map_count(k: Kernel, n: number): void {
 export function vma_get_refs(vma: vm_area_struct): void {
   if (vma.vm_file !== null) get_file(vma.vm_file as file);
   if (vma_is_shmem(vma)) shmem_get(vma_shmem(vma));
+  (vma.vm_ops as vm_operations_struct | null)?.open?.(vma);
 }
 
 /** Linux: vm_ops->close + fput(vma->vm_file) (remove_vma, or a VMA merged away): drop what vma_get_refs took. */
 export function vma_put_refs(k: Kernel, vma: vm_area_struct): void {
+  (vma.vm_ops as vm_operations_struct | null)?.close?.(k, vma);
   if (vma.vm_file !== null) fput(vma.vm_file as file);
   if (vma_is_shmem(vma)) shmem_put(k, vma_shmem(vma));
 }
