@@ -50,8 +50,17 @@ export class Kernel {
   private readonly reported = new Set<string>();
   /** Instructions executed so far, all tasks. */
   instructions = 0;
-  /** How execve finds programs by path (the CLI's looks in the current directory). */
+  /**
+   * Programs the boot code hands over in memory, by path: exec falls back to these for a name the
+   * filesystem lacks (tests use it). Returns the ELF bytes, or why not (errno).
+   */
   load_program: (path: string) => Uint8Array | { errno: number } = () => ({ errno: 2 });
+  /**
+   * The assembler, for exec of a `.s` file (a vmos convenience, like a binfmt_misc interpreter):
+   * ELF bytes, or the diagnostics as text. The kernel has no assembler of its own; the boot code
+   * (the CLI, tests) provides src/asm's. Without one, assembly files are not executable.
+   */
+  assemble: (path: string, text: string) => Uint8Array | string = (path) => `${path}: no assembler available`;
   /**
    * Kernel objects that hold references on pages outside page tables (the page cache, SysV shared
    * memory, pipe buffers...): each names itself and lists the pages it holds, one reference per

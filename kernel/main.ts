@@ -9,7 +9,12 @@ import { Kernel, type ConsoleIo, type KernelOptions } from "./kernel.js";
 import { check_kernel } from "./mm/check.js";
 import { SetPageReserved } from "./mm/page.js";
 import { alloc_page, mem_init, nr_free_pages, type MemInitOptions } from "./mm/page_alloc.js";
-import { ExecError, load_elf_binary } from "./proc/exec.js";
+import { ExecError, load_elf_binary, load_elf_file } from "./proc/exec.js";
+import { drop_exec_images, open_exec } from "./proc/binfmt.js";
+import { fput } from "./fs/file.js";
+import { hostfs_mount } from "./fs/hostfs.js";
+import { set_fs_root } from "./fs/namei.js";
+import { drop_page_cache, ksys_sync, wb_workfn, writeback_due } from "./mm/filemap.js";
 import { do_exit, shell_status } from "./proc/exit.js";
 import { init_rlimits, max_threads_for } from "./proc/rlimit.js";
 import { task_struct } from "./proc/task.js";
@@ -30,6 +35,12 @@ export function start_kernel(machine: Machine, options: KernelOptions, trace: Tr
   SetPageReserved(zero);
   k.zero_pfn = zero.pfn;
   k.boot_free_pages = nr_free_pages(zone);
+  // Linux: prepare_namespace() -> mount_root(): the board's host directory is the root filesystem.
+  if (machine.hostdir !== null) {
+    const root = hostfs_mount(k, machine.hostdir);
+    if (typeof root === "number") throw new ExecError(-root, `cannot mount the root directory ${machine.hostdir.root}`);
+    set_fs_root(k, root);
+  }
   return k;
 }
 
@@ -41,12 +52,40 @@ export interface RunOutcome {
   init: task_struct;
 }
 
-/** Linux: kernel_init() -> run_init_process(): exec the program as pid 1 and run until it exits. */
-export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: string[], envp: string[]): RunOutcome {
+/**
+ * Linux: kernel_init() -> run_init_process(): exec the program as pid 1 and run until it exits,
+ * then shut down (every dirty page reaches its file). The program is `bytes` (an ELF in memory,
+ * named `path`), or with `bytes` null the file at `path` in the guest's file tree.
+ */
+export function run_init(k: Kernel, path: string, bytes: Uint8Array | null, argv: string[], envp: string[]): RunOutcome {
+  try {
+    return run_init_process(k, path, bytes, argv, envp);
+  } finally {
+    kernel_shutdown(k);
+  }
+}
+
+/** Load init's program: from memory, or through exec's own lookup (ExecError if it cannot). */
+function load_init(k: Kernel, init: task_struct, path: string, bytes: Uint8Array | null, argv: string[], envp: string[]) {
+  if (bytes !== null) return load_elf_binary(k, path, bytes, argv, envp);
+  const f = open_exec(k, init, path);
+  if (typeof f === "number") throw new ExecError(-f, `${path}: ${errno_text(-f)}`);
+  try {
+    return load_elf_file(k, f, argv, envp);
+  } finally {
+    fput(f);
+  }
+}
+
+function errno_text(errno: number): string {
+  return errno === 2 ? "no such file in the guest's root" : errno === 13 ? "not an executable file" : errno === 8 ? "not an RV32 executable" : `error ${errno}`;
+}
+
+function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, argv: string[], envp: string[]): RunOutcome {
   const init = new task_struct(k.next_pid++, path.split("/").pop() ?? path);
   init.rlim = init_rlimits(max_threads_for(k.machine.ram.frames));
   k.trace.pid = init.pid;
-  const { mm, entry, sp } = load_elf_binary(k, path, bytes, argv, envp);
+  const { mm, entry, sp } = load_init(k, init, path, bytes, argv, envp);
   init.mm = mm;
   init.regs.pc = entry;
   init.regs.x[2] = sp;
@@ -92,6 +131,7 @@ export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: strin
       clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
     }
     task.stime_cycles += clock.cycles - kstart;
+    if (writeback_due(k)) wb_workfn(k); // Linux: the flusher thread's periodic wakeup
     if (init.state === "EXIT_ZOMBIE") break;
   }
   if (outcome.reason === "max-steps" || outcome.reason === "deadlock") {
@@ -102,6 +142,18 @@ export function run_init(k: Kernel, path: string, bytes: Uint8Array, argv: strin
     if ((init.exit_code & 0x7f) !== 0) outcome.reason = "signal";
   }
   return outcome;
+}
+
+/**
+ * Linux: kernel_power_off() -> the reboot notifier's sync + unmount: every dirty page is written
+ * to its file, then the page cache lets go of every page and the filesystems of every inode, so
+ * memory is as it was after boot. Runs however the run ended (exit, signal, --max-steps, deadlock,
+ * even a kernel bug), so nothing a guest wrote is lost.
+ */
+export function kernel_shutdown(k: Kernel): void {
+  ksys_sync(k);
+  drop_exec_images(k);
+  drop_page_cache(k);
 }
 
 /** Stop every task still alive (a run cut short), so all memory is freed as after a normal end. */

@@ -1,11 +1,12 @@
-// Linux: include/linux/fs.h struct file and struct file_operations. An open file: what it is (its
-// bytes, for now held in memory: an executable, or a /proc file's text), where the next read starts
-// (f_pos), how it was opened (f_mode, f_flags), and the operations that read, seek and release it.
-// Exec maps an executable's pages from here (file_readpage); the fd table (fdtable.ts) holds files a
-// process opened. The page cache and files on a host directory arrive with the filesystem issue.
+// Linux: include/linux/fs.h struct file and struct file_operations. An open file: what it is (an
+// inode, whose data lives in the page cache: a file on the host directory or an in-memory program;
+// or bytes generated at open: a /proc file's text), where the next read starts (f_pos), how it was
+// opened (f_mode, f_flags), and the operations that read, write, seek and release it. Mappings of the
+// file (vma->vm_file) and the fd table (fdtable.ts) each hold a reference.
 
 import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
+import { iput, type address_space, type inode } from "./inode.js";
 import { EFAULT, EINVAL, ENXIO } from "../syscalls/errno.js";
 import { copy_to_user } from "../syscalls/uaccess.js";
 
@@ -48,6 +49,13 @@ export class file {
   f_flags = 0;
   /** For the file's owner (Linux: private_data): the console's host fd, for instance. */
   private_data: unknown = null;
+  /**
+   * Linux: f_inode: the file's inode (its data in the page cache), or null for a file whose bytes
+   * are `data` (a /proc snapshot, the console). The file holds one reference on it.
+   */
+  f_inode: inode | null = null;
+  /** The directory walk that reached this file, for the *at() calls' dirfd (Linux: f_path). */
+  f_path: unknown = null;
 
   constructor(
     readonly path: string,
@@ -58,10 +66,14 @@ export class file {
   ) {}
 }
 
+/** Linux: f_mapping: where the file's pages are cached, or null for a file without an inode. */
+export function f_mapping(f: file): address_space | null {
+  return f.f_inode === null ? null : f.f_inode.i_mapping;
+}
+
 /**
- * Linux: d_path(): the file's absolute name. Exec names an executable as the command line did
- * ("./prog", "programs/maps.s"); the guest's root and cwd are "/", so that is "/prog" and
- * "/programs/maps.s", with "." and ".." resolved.
+ * Linux: d_path(): the file's absolute name, from the name it was opened by ("." and ".." resolved;
+ * the VFS gives absolute names, a program the kernel was handed as bytes keeps its command-line name).
  */
 export function d_path(f: file): string {
   const names: string[] = [];
@@ -76,12 +88,19 @@ export function d_path(f: file): string {
 /** Linux: MKDEV(254, 0), "fe:00": vmos's executables live on one disk, as on a virtio "vda" (major 254). */
 export const ROOT_DEV_MAJOR = 0xfe, ROOT_DEV_MINOR = 0x00;
 
+/** Linux: the MAJOR:MINOR of the file's filesystem (s_dev), as /proc/PID/maps shows it. */
+export function file_dev(f: file): [number, number] {
+  if (f.f_inode !== null && f.f_inode.i_sb.s_type !== "ramfs") return [f.f_inode.i_sb.dev_major, f.f_inode.i_sb.dev_minor];
+  return [ROOT_DEV_MAJOR, ROOT_DEV_MINOR];
+}
+
 /**
- * Linux: file_inode(f)->i_ino. vmos has no inodes yet: an executable's inode number is a stable
- * six-digit number derived from its name (FNV-1a), so /proc/PID/maps lines look and align like
- * Linux's and stay the same from run to run.
+ * Linux: file_inode(f)->i_ino: the host's inode number for a file on the host directory. An
+ * in-memory program gets a stable six-digit number derived from its name (FNV-1a), so
+ * /proc/PID/maps lines look and align like Linux's and stay the same from run to run.
  */
 export function file_ino(f: file): number {
+  if (f.f_inode !== null && f.f_inode.i_sb.s_type !== "ramfs") return f.f_inode.i_ino;
   let h = 0x811c9dc5;
   for (const c of d_path(f)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
   return 100_000 + (h % 900_000);
@@ -93,21 +112,15 @@ export function get_file(f: file): file {
   return f;
 }
 
-/** Linux: fput() -> __fput(): drop a reference; the last one releases the file. */
+/** Linux: fput() -> __fput(): drop a reference; the last one releases the file and its inode. */
 export function fput(f: file): void {
-  if (--f.f_count === 0) f.f_op.release?.(f);
-}
-
-/**
- * Linux: a_ops->readpage(): fill frame `pfn` with page `index` of the file; bytes past the end of the
- * file read as zero (so a mapping that runs past EOF sees zeros, as Linux's last page does).
- */
-export function file_readpage(k: Kernel, f: file, index: number, pfn: number): void {
-  const ram = k.machine.ram;
-  const start = index * 4096;
-  const bytes = f.data.subarray(Math.min(start, f.data.length), Math.min(start + 4096, f.data.length));
-  ram.zeroFrame(pfn);
-  if (bytes.length > 0) ram.writeBytes(pfn * 4096, bytes);
+  if (--f.f_count > 0) return;
+  f.f_op.release?.(f);
+  if (f.f_inode !== null) {
+    const node = f.f_inode;
+    f.f_inode = null;
+    iput(node);
+  }
 }
 
 /** Linux: MAX_LFS_FILESIZE on 32-bit: ULONG_MAX << PAGE_SHIFT, the largest position a file can have. */

@@ -7,8 +7,11 @@
 //       present, write, read-only  -> do_wp_page          (reuse if we are the only user, else wp_page_copy)
 
 import { COST } from "../../src/hw/clock.js";
+import { PTE_D } from "../../src/hw/sv32.js";
 import { hex } from "../trace.js";
-import { file_readpage } from "../fs/file.js";
+import { f_mapping, type file } from "../fs/file.js";
+import { address_space } from "../fs/inode.js";
+import { read_cache_page, set_page_dirty, size_pages, type cached_page } from "./filemap.js";
 import type { task_struct } from "../proc/task.js";
 import { add_mm_counter, MM_ANONPAGES, MM_SHMEMPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
 import { get_page, page_count, page_mapcount, type page } from "./page.js";
@@ -177,38 +180,71 @@ function do_fault(vmf: vm_fault): number {
   let ret: number;
   if (vma_is_shmem(vmf.vma)) ret = do_shmem_fault(vmf); // Linux: vm_ops->fault = shmem_fault
   else if (!write) ret = do_read_fault(vmf);
-  else if (vmf.vma.vm_flags & VM_SHARED) ret = VM_FAULT_SIGBUS; // shared file mappings need the page cache
+  else if (vmf.vma.vm_flags & VM_SHARED) ret = do_shared_fault(vmf);
   else ret = do_cow_fault(vmf);
   if (k.trace.fault) k.trace.exit("fault", name, ret ? `= ${faultName(ret)}` : "");
   return ret;
 }
 
-/** Linux: do_read_fault() -> __do_fault -> finish_fault: map the file's page with the VMA's protection. */
-function do_read_fault(vmf: vm_fault): number {
-  const { vma, mm } = vmf;
-  const k = mm.kernel;
-  const p = alloc_page(k.zone);
-  if (p === null) return VM_FAULT_OOM;
-  file_readpage(k, vma.vm_file as never, vmf.pgoff, p.pfn);
-  p.mapping = vma.vm_file;
-  p.index = vmf.pgoff;
+/**
+ * Linux: __do_fault() -> filemap_fault(): the page-cache page behind the fault, read from the file if
+ * it is not cached (a major fault: pgmajfault, and the I/O's simulated time). Past the end of the
+ * file is SIGBUS, as Linux's "if (index >= max_idx) return VM_FAULT_SIGBUS".
+ */
+function __do_fault(vmf: vm_fault): cached_page | number {
+  const k = vmf.mm.kernel;
+  const mapping = f_mapping(vmf.vma.vm_file as file)!;
+  if (vmf.pgoff >= size_pages(mapping.host.i_size)) return VM_FAULT_SIGBUS;
+  const r = read_cache_page(k, mapping, vmf.pgoff);
+  if (typeof r === "number") return r === -12 ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+  if (r.major) k.vm_events.pgmajfault++;
+  return r;
+}
+
+/** Map a page-cache page at the fault (Linux: finish_fault -> do_set_pte -> page_add_file_rmap). */
+function map_file_page(vmf: vm_fault, p: page, entry: number, why: string): void {
+  get_page(p);
   page_add_rmap(p);
-  add_mm_counter(mm, mm_counter(p), 1);
-  install_pte(vmf, pfn_pte(p.pfn, vma.vm_page_prot), ` (file page ${vmf.pgoff})`);
-  return 0;
+  add_mm_counter(vmf.mm, mm_counter(p), 1);
+  install_pte(vmf, entry, why);
+}
+
+/**
+ * Linux: do_read_fault(): map the file's page with the VMA's protection (read-only for a shared
+ * writable mapping, so the first write faults and dirties the page: vma_wants_writenotify).
+ */
+function do_read_fault(vmf: vm_fault): number {
+  const r = __do_fault(vmf);
+  if (typeof r === "number") return r;
+  map_file_page(vmf, r.page, pfn_pte(r.page.pfn, vmf.vma.vm_page_prot), ` (file page ${vmf.pgoff})`);
+  return r.major ? VM_FAULT_MAJOR : 0;
+}
+
+/** Linux: do_shared_fault(): a write to a shared file mapping: map the cached page writable, dirty it. */
+function do_shared_fault(vmf: vm_fault): number {
+  const r = __do_fault(vmf);
+  if (typeof r === "number") return r;
+  const k = vmf.mm.kernel;
+  set_page_dirty(k, r.page); // Linux: fault_dirty_shared_page()
+  const entry = maybe_mkwrite(pte_mkdirty(pfn_pte(r.page.pfn, vmf.vma.vm_page_prot)), vmf.vma.vm_flags);
+  map_file_page(vmf, r.page, entry, ` (shared file page ${vmf.pgoff}, dirty)`);
+  return r.major ? VM_FAULT_MAJOR : 0;
 }
 
 /** Linux: do_cow_fault(): first touch of a private file page is a write: copy it into an anonymous page. */
 function do_cow_fault(vmf: vm_fault): number {
   const { vma, mm } = vmf;
   const k = mm.kernel;
+  const r = __do_fault(vmf);
+  if (typeof r === "number") return r;
   const p = alloc_page(k.zone);
   if (p === null) return VM_FAULT_OOM;
-  file_readpage(k, vma.vm_file as never, vmf.pgoff, p.pfn);
+  k.machine.ram.copyFrame(p.pfn, r.page.pfn);
+  k.machine.clock.advance(COST.copyPage);
   add_mm_counter(mm, MM_ANONPAGES, 1);
   page_add_new_anon_rmap(p, vma, vmf.address);
   install_pte(vmf, maybe_mkwrite(pte_mkdirty(pfn_pte(p.pfn, vma.vm_page_prot)), vma.vm_flags), ` (private copy of file page ${vmf.pgoff})`);
-  return 0;
+  return r.major ? VM_FAULT_MAJOR : 0;
 }
 
 /** Linux: vm_normal_page(): the struct page behind a PTE, or null for special PTEs (the zero page). */
@@ -230,7 +266,10 @@ function do_wp_page(vmf: vm_fault): number {
     wp_page_reuse(vmf);
     ret = 0;
   } else if (old !== null && !PageAnon(old) && (vmf.vma.vm_flags & (VM_WRITE | VM_SHARED)) === (VM_WRITE | VM_SHARED)) {
-    wp_page_reuse(vmf); // Linux: wp_page_shared(): a shared mapping writes its page in place, never a copy
+    // Linux: wp_page_shared(): a shared mapping writes its page in place, never a copy; a file page
+    // becomes dirty (the PTE was read-only so that this write would be noticed).
+    if (vmf.vma.vm_file !== null) set_page_dirty(k, old);
+    wp_page_reuse(vmf);
     ret = 0;
   } else {
     ret = wp_page_copy(vmf, old);
@@ -299,6 +338,8 @@ export function zap_page_range(mm: mm_struct, start: number, end: number): void 
       update_hiwater_rss(mm);
       counted = true;
     }
+    // Linux: zap_pte_range(): a file page written through this PTE keeps its dirt for writeback.
+    if ((pte & PTE_D) !== 0 && p.mapping instanceof address_space) set_page_dirty(k, p);
     add_mm_counter(mm, mm_counter(p), -1);
     page_remove_rmap(p);
     put_page(k.zone, p);

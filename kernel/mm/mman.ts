@@ -18,6 +18,8 @@ export const PROT_GROWSUP = 0x0200_0000;
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
 export const MAP_SHARED_VALIDATE = 0x03;
+/** Linux: LEGACY_MAP_MASK, the flags MAP_SHARED_VALIDATE accepts on an ordinary file. */
+export const LEGACY_MAP_MASK = 0x01 | 0x02 | 0x10 | 0x20 | 0x800 | 0x1000 | 0x4000000 | 0x100 | 0x2000 | 0x4000 | 0x8000 | 0x10000 | 0x20000 | 0x40000;
 export const MAP_TYPE = 0x0f;
 export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;

@@ -11,14 +11,16 @@
 //               brk heap, bss, data, text (0x10000)
 
 import { hex } from "../trace.js";
-import { get_file, type file } from "../fs/file.js";
+import { f_mapping, FMODE_READ, FMODE_WRITE, get_file, type file } from "../fs/file.js";
+import { files_lookup_fd } from "../fs/fdtable.js";
+import { S_ISREG } from "../fs/inode.js";
 import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
 import { asid_alloc, asid_free } from "./context.js";
 import { mm_populate } from "./gup.js";
 import { zap_page_range } from "./memory.js";
 import {
-  calc_vm_flag_bits, calc_vm_prot_bits, MAP_ANONYMOUS, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_FIXED, MAP_FIXED_NOREPLACE,
+  calc_vm_flag_bits, calc_vm_prot_bits, LEGACY_MAP_MASK, MAP_SHARED_VALIDATE, MAP_ANONYMOUS, MAP_DENYWRITE, MAP_EXECUTABLE, MAP_FIXED, MAP_FIXED_NOREPLACE,
   MAP_HUGETLB, MAP_NONBLOCK, MAP_NORESERVE, MAP_POPULATE, MAP_PRIVATE, MAP_SHARED, MAP_TYPE, PROT_EXEC, PROT_READ,
   PROT_WRITE,
 } from "./mman.js";
@@ -43,7 +45,7 @@ export const PAGE_ALIGN = (addr: number): number => ((addr + PAGE_SIZE - 1) & PA
 
 export const ENOMEM = 12;
 export const EINVAL = 22;
-const EBADF = 9, EEXIST = 17, EOVERFLOW = 75;
+const EBADF = 9, EACCES = 13, EEXIST = 17, ENODEV = 19, EOVERFLOW = 75, EOPNOTSUPP = 95;
 
 /**
  * Linux: mmap_base() for rv32 without randomisation: STACK_TOP minus the stack limit and guard gap,
@@ -101,6 +103,19 @@ export function insert_vm_struct(mm: mm_struct, start: number, end: number, flag
   return vma;
 }
 
+/**
+ * Linux: vma_wants_writenotify(): a shared writable mapping of a file must hear of the first write to
+ * each page (to dirty it for writeback), so its PTEs start read-only.
+ */
+export function vma_wants_writenotify(vma: vm_area_struct): boolean {
+  return (vma.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) && vma.vm_file !== null && f_mapping(vma.vm_file as file) !== null;
+}
+
+/** Linux: vma_set_page_prot(): the PTE protection for the VMA's flags, write-protected for writenotify. */
+export function vma_set_page_prot(vma: vm_area_struct): void {
+  vma.vm_page_prot = vm_get_page_prot(vma_wants_writenotify(vma) ? vma.vm_flags & ~VM_SHARED : vma.vm_flags);
+}
+
 function traceVma(mm: mm_struct, what: string, vma: vm_area_struct): void {
   if (mm.kernel.trace.mm) mm.kernel.trace.note("mm", `${what} ${hex(vma.vm_start)}-${hex(vma.vm_end)} flags ${hex(vma.vm_flags)}`);
 }
@@ -153,7 +168,7 @@ export function get_unmapped_area(mm: mm_struct, addr: number, len: number, flag
  * extend a neighbour if vma_merge() can, else link a new VMA (shmem-backed when shared). Accounts
  * total_vm and friends and locked_vm. Returns addr or -ENOMEM.
  */
-function mmap_region(mm: mm_struct, addr: number, len: number, vm_flags: number, pgoff: number): number {
+function mmap_region(mm: mm_struct, f: file | null, addr: number, len: number, vm_flags: number, pgoff: number): number {
   // Checked before anything is unmapped, so a refused MAP_FIXED leaves the old mapping in place.
   if (!may_expand_vm(mm, vm_flags, len / PAGE_SIZE - count_vma_pages_range(mm, addr, addr + len))) return -ENOMEM;
   // Linux: munmap_vma_range(): clear old maps.
@@ -163,14 +178,16 @@ function mmap_region(mm: mm_struct, addr: number, len: number, vm_flags: number,
   if ((vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) === VM_WRITE) vm_flags |= VM_ACCOUNT;
   const { prev } = find_vma_prev(mm, addr);
   let vma: vm_area_struct | null = null;
-  if ((vm_flags & VM_SHARED) === 0) {
-    // A shared mapping gets its own shmem object, so only private memory can extend a neighbour.
-    vma = vma_merge(mm, prev, addr, addr + len, vm_flags, { anon_vma: null, file: null, private_data: null, pgoff });
+  if (f !== null || (vm_flags & VM_SHARED) === 0) {
+    // Shared anonymous memory gets its own shmem object, so only private memory and file mappings
+    // (same file, continuing page offsets) can extend a neighbour.
+    vma = vma_merge(mm, prev, addr, addr + len, vm_flags, { anon_vma: null, file: f, private_data: null, pgoff });
   }
   if (vma === null) {
     vma = new vm_area_struct(mm, addr, addr + len, vm_flags, pgoff);
-    vma.vm_page_prot = vm_get_page_prot(vm_flags);
-    if (vm_flags & VM_SHARED) shmem_zero_setup(vma); // Linux: else vma_set_anonymous()
+    if (f !== null) vma.vm_file = get_file(f); // Linux: call_mmap() -> generic_file_mmap()
+    else if (vm_flags & VM_SHARED) shmem_zero_setup(vma); // Linux: else vma_set_anonymous()
+    vma_set_page_prot(vma);
     vma_link(mm, vma);
     traceVma(mm, "mmap_region: vma_link", vma);
   }
@@ -185,7 +202,8 @@ function mmap_region(mm: mm_struct, addr: number, len: number, vm_flags: number,
  * come in Linux's order, so a call with several faults gets Linux's errno. `task` is charged with
  * the populate faults (null: nobody). Returns the address or -errno.
  */
-export function do_mmap(mm: mm_struct, task: task_struct | null, addr: number, len: number, prot: number, flags: number, pgoff: number): number {
+export function do_mmap(mm: mm_struct, task: task_struct | null, addr: number, len: number, prot: number, flags: number, pgoff: number,
+  f: file | null = null): number {
   addr >>>= 0;
   len >>>= 0;
   if (len === 0) return -EINVAL;
@@ -200,20 +218,38 @@ export function do_mmap(mm: mm_struct, task: task_struct | null, addr: number, l
   if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len) !== null) return -EEXIST;
   let vm_flags = calc_vm_prot_bits(prot) | calc_vm_flag_bits(flags) | mm.def_flags | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
   // (MAP_LOCKED needs CAP_IPC_LOCK or RLIMIT_MEMLOCK room: vmos runs as root.)
-  switch (flags & MAP_TYPE) {
-    case MAP_SHARED:
-      if (vm_flags & VM_GROWSDOWN) return -EINVAL;
-      pgoff = 0; // the shmem object's offset 0
+  if (f !== null) {
+    // Linux: do_mmap()'s file branch, its checks in Linux's order.
+    const type = flags & MAP_TYPE;
+    if (type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE && type !== MAP_PRIVATE) return -EINVAL;
+    if (type !== MAP_PRIVATE) {
+      if (type === MAP_SHARED) flags &= LEGACY_MAP_MASK;
+      else if (flags & ~LEGACY_MAP_MASK) return -EOPNOTSUPP;
+      if ((prot & PROT_WRITE) && !(f.f_mode & FMODE_WRITE)) return -EACCES;
       vm_flags |= VM_SHARED | VM_MAYSHARE;
-      break;
-    case MAP_PRIVATE:
-      pgoff = addr >>> 12; // "Set pgoff according to addr for anon_vma": neighbours merge
-      break;
-    default:
-      return -EINVAL;
+      // A file open read-only can never be written through this mapping: shared in name only.
+      if (!(f.f_mode & FMODE_WRITE)) vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+    }
+    if (!(f.f_mode & FMODE_READ)) return -EACCES;
+    // Only regular files have ->mmap (procfs text, the console, pipes, directories: -ENODEV).
+    if (f_mapping(f) === null || !S_ISREG(f.f_inode!.i_mode)) return -ENODEV;
+    if (vm_flags & VM_GROWSDOWN) return -EINVAL;
+  } else {
+    switch (flags & MAP_TYPE) {
+      case MAP_SHARED:
+        if (vm_flags & VM_GROWSDOWN) return -EINVAL;
+        pgoff = 0; // the shmem object's offset 0
+        vm_flags |= VM_SHARED | VM_MAYSHARE;
+        break;
+      case MAP_PRIVATE:
+        pgoff = addr >>> 12; // "Set pgoff according to addr for anon_vma": neighbours merge
+        break;
+      default:
+        return -EINVAL;
+    }
   }
   if (flags & MAP_NORESERVE) vm_flags |= VM_NORESERVE; // overcommit is not OVERCOMMIT_NEVER
-  const ret = mmap_region(mm, addr, len, vm_flags, pgoff);
+  const ret = mmap_region(mm, f, addr, len, vm_flags, pgoff);
   if (ret >= 0 && ((vm_flags & VM_LOCKED) || (flags & (MAP_POPULATE | MAP_NONBLOCK)) === MAP_POPULATE)) {
     mm_populate(mm, task, ret, len);
   }
@@ -228,15 +264,18 @@ function round_hint_to_min(hint: number): number {
 
 /**
  * Linux: ksys_mmap_pgoff(): mmap with the offset in pages. Without MAP_ANONYMOUS the fd names a
- * file; vmos has no mappable files yet, so that is -EBADF, as for a bad fd. MAP_HUGETLB is -EINVAL
- * (rv32 has no hugetlbfs). MAP_EXECUTABLE and MAP_DENYWRITE are ignored, as in Linux.
+ * file (-EBADF if none is open there). MAP_HUGETLB is -EINVAL (rv32 has no hugetlbfs).
+ * MAP_EXECUTABLE and MAP_DENYWRITE are ignored, as in Linux.
  */
 export function ksys_mmap_pgoff(mm: mm_struct, task: task_struct | null, addr: number, len: number, prot: number, flags: number,
-  _fd: number, pgoff: number): number {
-  if ((flags & MAP_ANONYMOUS) === 0) return -EBADF; // Linux: fget(fd) fails (no mappable files yet)
-  if (flags & MAP_HUGETLB) return -EINVAL; // Linux: hstate_sizelog() is NULL without CONFIG_HUGETLB_PAGE
+  fd: number, pgoff: number): number {
+  let f: file | null = null;
+  if ((flags & MAP_ANONYMOUS) === 0) {
+    f = task?.files === null || task === null ? null : files_lookup_fd(task.files, fd);
+    if (f === null) return -EBADF;
+  } else if (flags & MAP_HUGETLB) return -EINVAL; // Linux: hstate_sizelog() is NULL without CONFIG_HUGETLB_PAGE
   flags &= ~(MAP_EXECUTABLE | MAP_DENYWRITE);
-  return do_mmap(mm, task, addr, len, prot, flags, pgoff >>> 0);
+  return do_mmap(mm, task, addr, len, prot, flags, pgoff >>> 0, f);
 }
 
 /**

@@ -19,10 +19,10 @@ import { hex } from "../trace.js";
 import { fput, get_file, type file } from "../fs/file.js";
 import type { Kernel } from "../kernel.js";
 import type { mm_struct } from "./mm_types.js";
-import { vm_get_page_prot } from "./pgtable.js";
 import { shmem_get, shmem_put, vma_is_shmem, vma_shmem, type vm_operations_struct } from "./shmem.js";
 import { VM_SPECIAL, vm_area_struct, vma_pages } from "./vma.js";
 import { vma_bounds_changed, vma_link, vma_unlink, type VmaOwner } from "./vma_tree.js";
+import { vma_set_page_prot } from "./mmap.js";
 
 const PAGE_SHIFT = 12;
 const ENOMEM = 12;
@@ -249,7 +249,7 @@ export function vma_modify_flags(mm: mm_struct, prev: vm_area_struct | null, vma
     if (end !== vma.vm_end && split_vma(mm, vma, end, false) < 0) return -ENOMEM;
   }
   vma.vm_flags = newflags >>> 0;
-  vma.vm_page_prot = vm_get_page_prot(vma.vm_flags); // Linux: vma_set_page_prot()
+  vma_set_page_prot(vma);
   return vma;
 }
 

@@ -170,6 +170,16 @@ export function vma_link(mm: VmaOwner, vma: vm_area_struct): void {
   vma_gap_update(vma);
   rb_insert_augmented(vma, mm.mm_rb, vma_gap_callbacks);
   mm.map_count++;
+  file_i_mmap(vma)?.add(vma); // Linux: __vma_link_file()
+}
+
+/**
+ * The reverse map of the file a VMA maps (Linux: vma->vm_file->f_mapping->i_mmap), or null for a
+ * VMA without one: page-cache writeback and truncation find every mapping of a file through it.
+ */
+function file_i_mmap(vma: vm_area_struct): Set<vm_area_struct> | null {
+  const f = vma.vm_file as { f_inode?: { i_mapping: { i_mmap: Set<vm_area_struct> } } | null } | null;
+  return f?.f_inode?.i_mapping.i_mmap ?? null;
 }
 
 /**
@@ -186,6 +196,7 @@ export function vma_unlink(mm: VmaOwner, vma: vm_area_struct): void {
   if (next !== null) vma_gap_update(next); // its gap now reaches down to prev
   else mm.highest_vm_end = prev !== null ? vm_end_gap(prev) : 0;
   mm.map_count--;
+  file_i_mmap(vma)?.delete(vma); // Linux: __remove_shared_vm_struct()
 }
 
 /**

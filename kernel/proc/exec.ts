@@ -12,6 +12,9 @@
 import { readExecutable, type ElfFile } from "../../src/elf/reader.js";
 import { hex } from "../trace.js";
 import { file, fput } from "../fs/file.js";
+import { ramfs_inode } from "../fs/ramfs.js";
+import { generic_file_fops } from "../fs/vfs.js";
+import { kernel_read_file } from "../mm/filemap.js";
 import type { Kernel } from "../kernel.js";
 import { do_brk_flags, exit_mmap, expand_stack, insert_vm_struct, mm_alloc, PAGE_ALIGN, PAGE_MASK } from "../mm/mmap.js";
 import { RLIMIT_STACK_DEFAULT, STACK_TOP, type mm_struct } from "../mm/mm_types.js";
@@ -59,16 +62,40 @@ function vm_flags_of(p_flags: number): number {
 }
 
 /**
- * Build a new address space running `bytes` (an ELF executable named `path`) with `argv` and `envp`.
- * Throws ExecError (ENOEXEC for a bad file, ENOMEM, E2BIG); on failure nothing is left allocated.
+ * Build a new address space running `bytes` (an ELF executable named `path`, held in memory) with
+ * `argv` and `envp`. Throws ExecError (ENOEXEC for a bad file, ENOMEM, E2BIG); on failure nothing
+ * is left allocated.
  */
 export function load_elf_binary(k: Kernel, path: string, bytes: Uint8Array, argv: string[], envp: string[]): ExecResult {
+  const f = ramfs_file(k, path, bytes);
+  try {
+    return load_elf_file(k, f, argv, envp);
+  } finally {
+    fput(f); // the VMAs hold their own references
+  }
+}
+
+/** An open file over an in-memory program (ramfs.ts). */
+export function ramfs_file(k: Kernel, path: string, bytes: Uint8Array): file {
+  const f = new file(path, new Uint8Array(0), generic_file_fops);
+  f.f_inode = ramfs_inode(k, bytes);
+  return f;
+}
+
+/**
+ * Linux: load_elf_binary() for the open executable `f`: its headers are read through the page cache,
+ * its segments become private mappings of it (so every process running it shares its text frames).
+ * The caller keeps its reference on `f`. Throws ExecError; on failure nothing is left allocated.
+ */
+export function load_elf_file(k: Kernel, f: file, argv: string[], envp: string[]): ExecResult {
+  const path = f.path;
+  const bytes = kernel_read_file(k, f.f_inode!.i_mapping);
+  if (typeof bytes === "number") throw new ExecError(-bytes, `${path}: cannot read the file`);
   const parsed = readExecutable(bytes);
   if (!parsed.ok) throw new ExecError(ENOEXEC, `${path}: ${parsed.error}`);
   const elf = parsed.elf;
   const mm = mm_alloc(k, path.split("/").pop() ?? path);
   if (mm === null) throw new ExecError(ENOMEM, "out of memory for page tables");
-  const f = new file(path, bytes);
   try {
     map_segments(mm, elf, f);
     mm.symbols = elf.symbols.filter((s) => s.section !== "abs" && s.name !== "");
@@ -79,8 +106,6 @@ export function load_elf_binary(k: Kernel, path: string, bytes: Uint8Array, argv
   } catch (err) {
     exit_mmap(mm);
     throw err;
-  } finally {
-    fput(f); // the VMAs hold their own references
   }
 }
 

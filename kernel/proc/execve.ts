@@ -7,14 +7,14 @@ import type { Kernel } from "../kernel.js";
 import { exit_mmap } from "../mm/mmap.js";
 import { E2BIG, EFAULT, ENAMETOOLONG, ENOENT } from "../syscalls/errno.js";
 import { get_user32, strncpy_from_user } from "../syscalls/uaccess.js";
-import { ExecError, load_elf_binary } from "./exec.js";
+import { ExecError, load_elf_file } from "./exec.js";
+import { open_exec } from "./binfmt.js";
+import { fput } from "../fs/file.js";
 import type { task_struct } from "./task.js";
 
 /** Linux: PATH_MAX, MAX_ARG_STRLEN, MAX_ARG_STRINGS. */
 const PATH_MAX = 4096, MAX_ARG_STRLEN = 32 * 4096, MAX_ARG_STRINGS = 0x7fffffff;
 
-/** How exec finds a program by path: its bytes, or why not (errno). Given by whoever boots the kernel. */
-export type ProgramLoader = (path: string) => Uint8Array | { errno: number };
 
 /** Hooks run on a successful exec (Linux: flush_signal_handlers, do_close_on_exec). */
 export const exec_hooks: ((k: Kernel, task: task_struct) => void)[] = [];
@@ -48,14 +48,16 @@ export function sys_execve(k: Kernel, task: task_struct, filename: number, argv_
   if (typeof argv === "number") return argv;
   const envp = copy_string_array(task, envp_ptr >>> 0);
   if (typeof envp === "number") return envp;
-  const bytes = k.load_program(path);
-  if (!(bytes instanceof Uint8Array)) return -bytes.errno;
+  const f = open_exec(k, task, path);
+  if (typeof f === "number") return f;
   let loaded;
   try {
-    loaded = load_elf_binary(k, path, bytes, argv, envp);
+    loaded = load_elf_file(k, f, argv, envp);
   } catch (err) {
     if (err instanceof ExecError) return -err.errno;
     throw err;
+  } finally {
+    fput(f);
   }
   // The point of no return (Linux: begin_new_exec): the old image goes.
   const old = task.mm!;

@@ -2,6 +2,7 @@
 
 import type { mm_struct } from "../mm/mm_types.js";
 import { files_init_console, type files_struct } from "../fs/fdtable.js";
+import type { fs_struct } from "../fs/namei.js";
 import { TaskSignals } from "./signal_types.js";
 
 // Linux: task states (TASK_RUNNING...) and exit states (EXIT_ZOMBIE, EXIT_DEAD).
@@ -22,6 +23,8 @@ export class task_struct {
    * copy of its parent's instead (dup_fd).
    */
   files: files_struct | null = files_init_console();
+  /** Linux: fs, the task's working directory (kernel/fs/namei.ts); null means the root. */
+  fs: fs_struct | null = null;
   /** Linux: real_parent; null for init. */
   parent: task_struct | null = null;
   readonly children = new Set<task_struct>();

@@ -17,6 +17,9 @@
 // and vmos's stack, like Linux's on riscv, is rw-.)
 
 import { file, fput } from "../fs/file.js";
+import type { inode } from "../fs/inode.js";
+import { ramfs_inode } from "../fs/ramfs.js";
+import type { Kernel } from "../kernel.js";
 import { insert_vm_struct, MMAP_BASE } from "../mm/mmap.js";
 import type { mm_struct } from "../mm/mm_types.js";
 import { VM_DONTEXPAND, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYWRITE, VM_READ, type vm_area_struct } from "../mm/vma.js";
@@ -43,9 +46,23 @@ export function arch_setup_additional_pages(mm: mm_struct): number {
   const vma = find_vma(mm, VDSO_BASE);
   if (vma !== null && vma.vm_start < VDSO_BASE + 4096) return -12;
   const f = new file("[vdso]", VDSO_IMAGE);
+  f.f_inode = vdso_inode(mm.kernel);
+  f.f_inode.i_count++;
   insert_vm_struct(mm, VDSO_BASE, VDSO_BASE + 4096, VDSO_FLAGS, f, 0);
   fput(f); // the VMA holds its own reference
   return 0;
+}
+
+/** One [vdso] inode per kernel, so every process maps the same frame (Linux: vdso_info's pages). */
+const vdso_inodes = new WeakMap<Kernel, inode>();
+function vdso_inode(k: Kernel): inode {
+  let node = vdso_inodes.get(k);
+  if (node === undefined) {
+    node = ramfs_inode(k, VDSO_IMAGE, 0);
+    node.i_count = 0; // held only by the files that map it; the page cache keeps its page
+    vdso_inodes.set(k, node);
+  }
+  return node;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from "../fs/fdtable.js";
 import { SEEK_MAX, type file } from "../fs/file.js";
 import { AT_FDCWD, do_filp_open, O_CLOEXEC, PATH_MAX, vfs_llseek, vfs_read, vfs_write } from "../fs/vfs.js";
+import { task_pwd, type path } from "../fs/namei.js";
 import { exec_hooks } from "../proc/execve.js";
 import { exit_hooks } from "../proc/exit.js";
 import { fork_hooks } from "../proc/fork.js";
@@ -33,25 +34,43 @@ exit_hooks.push((_k, task) => exit_files(task));
 const decoder = new TextDecoder();
 
 /**
- * Linux: SYSCALL_DEFINE4(openat) -> do_sys_openat2(): look the name up, open it, and install it at
- * the lowest free descriptor. A relative name needs dirfd = AT_FDCWD (the cwd, "/"); any other
- * dirfd is -EBADF if it is not open and -ENOTDIR otherwise (vmos cannot open directories to search
- * them yet). -EFAULT for a bad name pointer, -ENAMETOOLONG for a name of PATH_MAX bytes or more,
- * -EMFILE when every descriptor below RLIMIT_NOFILE is in use; the rest comes from do_filp_open().
+ * Linux: path_init()'s choice of where a relative name starts: the cwd for AT_FDCWD, else the
+ * directory open at `dirfd` (-EBADF if none is open there, -ENOTDIR if it is not a directory).
+ * An absolute name ignores dirfd entirely, as Linux does.
  */
-export function sys_openat(k: Kernel, task: task_struct, dirfd: number, filename: number, flags: number, _mode: number): number {
-  const files = task.files;
-  if (files === null) return -EBADF;
+export function dirfd_path(k: Kernel, task: task_struct, dirfd: number, name: string): path | number {
+  if (name.startsWith("/") || dirfd === AT_FDCWD) return task_pwd(k, task);
+  const f = task.files === null ? null : files_lookup_fd(task.files, dirfd);
+  if (f === null) return -EBADF;
+  const p = f.f_path as path | null;
+  if (p === null || !p.is_dir) return -ENOTDIR;
+  return p;
+}
+
+/** A path name argument: the string, or -EFAULT / -ENAMETOOLONG (PATH_MAX bytes or more) / -ENOENT (""). */
+export function getname(task: task_struct, filename: number): string | number {
   const name = strncpy_from_user(task.mm!, task, filename >>> 0, PATH_MAX);
   if (typeof name === "number") return name;
   if (name === null) return -ENAMETOOLONG;
   const path = decoder.decode(name);
-  if (path === "") return -ENOENT; // Linux: getname() refuses an empty name
+  return path === "" ? -ENOENT : path; // Linux: getname() refuses an empty name
+}
+
+/**
+ * Linux: SYSCALL_DEFINE4(openat) -> do_sys_openat2(): look the name up, open it, and install it at
+ * the lowest free descriptor. A relative name starts at dirfd (dirfd_path). -EFAULT for a bad name
+ * pointer, -ENAMETOOLONG for a name of PATH_MAX bytes or more, -EMFILE when every descriptor below
+ * RLIMIT_NOFILE is in use; the rest comes from do_filp_open().
+ */
+export function sys_openat(k: Kernel, task: task_struct, dirfd: number, filename: number, flags: number, mode: number): number {
+  const files = task.files;
+  if (files === null) return -EBADF;
+  const path = getname(task, filename);
+  if (typeof path === "number") return path;
   const fd = get_unused_fd_flags(files, (flags & O_CLOEXEC) !== 0, rlimit(task, RLIMIT_NOFILE));
   if (fd < 0) return fd;
-  let f: file | number;
-  if (!path.startsWith("/") && dirfd !== AT_FDCWD) f = files_lookup_fd(files, dirfd) === null ? -EBADF : -ENOTDIR;
-  else f = do_filp_open(k, task, path, flags);
+  const start = dirfd_path(k, task, dirfd, path);
+  const f: file | number = typeof start === "number" ? start : do_filp_open(k, task, start, path, flags, mode);
   if (typeof f === "number") {
     put_unused_fd(files, fd);
     return f;

@@ -104,3 +104,26 @@ export function strncpy_from_user(mm: mm_struct, task: task_struct | null, va: n
   }
   return null;
 }
+
+/**
+ * Copy `len` bytes between user memory at `va` and physical memory at `pa` (a page-cache frame, a
+ * pipe buffer), in the direction `to_user`, without a bounce buffer: the page cache's
+ * copy_page_to_iter()/copy_page_from_iter(). Returns the number of bytes NOT copied.
+ */
+export function copy_user_phys(mm: mm_struct, task: task_struct | null, va: number, pa: number, len: number, to_user: boolean): number {
+  va >>>= 0;
+  if (!access_ok(va, len)) return len;
+  const ram = mm.kernel.machine.ram;
+  let done = 0;
+  while (done < len) {
+    const addr = va + done;
+    const chunk = Math.min(len - done, 4096 - (addr & 0xfff));
+    const upa = user_page(mm, task, addr, to_user);
+    if (upa < 0) return len - done;
+    const at = upa + (addr & 0xfff);
+    if (to_user) ram.copyBytes(at, pa + done, chunk);
+    else ram.copyBytes(pa + done, at, chunk);
+    done += chunk;
+  }
+  return 0;
+}

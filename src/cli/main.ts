@@ -38,6 +38,9 @@ program
   .option("--trace <list>", "trace kernel events to stderr: all, or some of fault,syscall,tlb,sched,mm,signal")
   .option("--trace-out <file.json>", "write kernel events as Chrome trace JSON (open in ui.perfetto.dev)")
   .option("--seed <n>", "seed of the kernel's random source (AT_RANDOM, getrandom)", "0")
+  .option("--root <dir>", "host directory that is the guest's / (default: the current directory, as qemu-user)")
+  .option("--dirty-writeback-centisecs <n>", "how often the flusher writes old dirty file pages back, in simulated centiseconds", undefined)
+  .option("--dirty-expire-centisecs <n>", "how old dirty file data must be before the flusher writes it, in simulated centiseconds", undefined)
   .option("--proc <[pid:]file>", "print /proc/PID/FILE when PID exits, or /proc/FILE when init exits, to stderr (repeatable: --proc 1:maps --proc meminfo)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
   .passThroughOptions()
   .action((file: string, args: string[], opts: RunOptions) => runCommand(file, args, opts));

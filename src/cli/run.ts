@@ -1,7 +1,8 @@
 // `vmos run [OPTIONS] FILE [ARGS...]`: boot a machine, run FILE as init, exit with its status.
 // FILE is assembly (assembled in memory) or an ELF executable (vmos's or GNU's).
 
-import { createWriteStream, writeSync } from "node:fs";
+import { createWriteStream, statSync, writeSync } from "node:fs";
+import { writeback_tunables } from "../../kernel/mm/filemap.js";
 import { ExecError } from "../../kernel/proc/exec.js";
 import { KernelBug } from "../../kernel/bug.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";
@@ -18,7 +19,7 @@ import { assembleSources } from "./asm.js";
 import { CliError } from "./errors.js";
 import { readInput } from "./files.js";
 import { hostConsole } from "./host-console.js";
-import { hostProgramLoader } from "./program-loader.js";
+import { guestAssembler } from "./guest-assembler.js";
 import { installProcDump, parseProcSpecs } from "./proc-dump.js";
 import { parseCount, parseSize } from "./size.js";
 
@@ -35,6 +36,11 @@ export interface RunOptions {
   seed: string;
   /** --proc PID:FILE / --proc FILE, repeatable: /proc files to print at exit. */
   proc?: string[];
+  /** --root DIR: the host directory that is the guest's `/` (default: the current directory). */
+  root?: string;
+  /** --dirty-writeback-centisecs / --dirty-expire-centisecs: the flusher's period and age limit. */
+  dirtyWritebackCentisecs?: string;
+  dirtyExpireCentisecs?: string;
 }
 
 const stderrLine = (line: string): void => {
@@ -85,11 +91,22 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   const seed = parseCount(opts.seed, "--seed", 0);
   const procSpecs = parseProcSpecs(opts.proc ?? []);
 
+  const root = opts.root ?? ".";
+  try {
+    if (!statSync(root).isDirectory()) throw new Error("not a directory");
+  } catch (err) {
+    throw new CliError(`vmos: --root ${root}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : "not a directory"}`);
+  }
+  const wbPeriod = opts.dirtyWritebackCentisecs === undefined ? undefined : parseCount(opts.dirtyWritebackCentisecs, "--dirty-writeback-centisecs", 0);
+  const wbExpire = opts.dirtyExpireCentisecs === undefined ? undefined : parseCount(opts.dirtyExpireCentisecs, "--dirty-expire-centisecs", 0);
   const bytes = programBytes(file);
-  const machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false });
+  const machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false, root });
   const trace = makeTracer(opts);
   const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine));
-  k.load_program = hostProgramLoader(process.cwd());
+  k.assemble = guestAssembler(root);
+  const tunables = writeback_tunables(k);
+  if (wbPeriod !== undefined) tunables.dirty_writeback_centisecs = wbPeriod;
+  if (wbExpire !== undefined) tunables.dirty_expire_centisecs = wbExpire;
   const envp = Object.entries(process.env).map(([key, v]) => `${key}=${v}`);
   const finishProcDump = installProcDump(k, procSpecs, (text) => writeSync(2, text));
   let outcome: RunOutcome;

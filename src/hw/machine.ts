@@ -3,6 +3,7 @@
 
 import { Clock } from "./clock.js";
 import { Cpu } from "./cpu.js";
+import { HostDir } from "./hostdir.js";
 import { Ram } from "./ram.js";
 import { Tlb } from "./tlb.js";
 
@@ -14,6 +15,8 @@ export interface MachineOptions {
   tlbEntries: number;
   /** Verify every TLB hit against the page table (--check-tlb); slower, for finding missing sfence.vma. */
   checkTlb: boolean;
+  /** A host directory exported to the guest as its file tree (--root); none if omitted. */
+  root?: string;
 }
 
 /** One single-hart RV32IMA machine with Sv32 and RAM at physical address 0. Throws RangeError for bad options. */
@@ -22,8 +25,11 @@ export class Machine {
   readonly clock: Clock;
   readonly tlb: Tlb;
   readonly cpu: Cpu;
+  /** The file device (src/hw/hostdir.ts), or null: then the guest's `/` is empty. */
+  readonly hostdir: HostDir | null;
 
   constructor(o: MachineOptions) {
+    this.hostdir = o.root === undefined ? null : new HostDir(o.root);
     this.ram = new Ram(o.memBytes);
     this.clock = new Clock();
     this.tlb = new Tlb(o.tlbEntries);

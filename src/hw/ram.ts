@@ -110,6 +110,14 @@ export class Ram {
     this.forget(pa, src.length);
   }
 
+  /** Copy `len` bytes within RAM from `src` to `dst` (the regions may not overlap partly). */
+  copyBytes(dst: number, src: number, len: number): void {
+    this.check(dst, len);
+    this.check(src, len);
+    this.u8.copyWithin(dst, src, src + len);
+    this.forget(dst, len);
+  }
+
   /** Fill frame `pfn` with zeros. */
   zeroFrame(pfn: number): void {
     this.checkFrame(pfn);
