@@ -2,6 +2,7 @@
 // same run.
 
 import { benchAssembler } from "./asm.js";
+import { benchFiles } from "./files.js";
 import { benchKernel } from "./kernel.js";
 import { benchProcesses } from "./processes.js";
 import { report } from "./report.js";
@@ -9,3 +10,4 @@ import { report } from "./report.js";
 report("assembler", benchAssembler());
 report("machine and kernel", benchKernel());
 report("processes and address spaces", benchProcesses());
+report("files", benchFiles());

@@ -13,14 +13,14 @@ import { ExecError, load_elf_binary, load_elf_file } from "./proc/exec.js";
 import { drop_exec_images, open_exec } from "./proc/binfmt.js";
 import { fput } from "./fs/file.js";
 import { hostfs_mount } from "./fs/hostfs.js";
-import { set_fs_root } from "./fs/namei.js";
+import { set_fs_root, umount_root } from "./fs/namei.js";
 import { drop_page_cache, ksys_sync, wb_workfn, writeback_due } from "./mm/filemap.js";
 import { do_exit, shell_status } from "./proc/exit.js";
 import { init_rlimits, max_threads_for } from "./proc/rlimit.js";
 import { task_struct } from "./proc/task.js";
 import { enqueue_task, schedule } from "./sched/core.js";
 import type { Tracer } from "./trace.js";
-import { exit_to_user_mode, handle_trap } from "./trap.js";
+import { exit_to_user_mode, handle_trap, retry_interrupted_syscall } from "./trap.js";
 
 /** Boot the kernel on `machine`: memory management up, no processes yet. */
 export function start_kernel(machine: Machine, options: KernelOptions, trace: Tracer, io: ConsoleIo, mem: MemInitOptions = {}): Kernel {
@@ -95,8 +95,11 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
   const outcome: RunOutcome = { status: 0, reason: "exit", init };
   const cpu = k.machine.cpu;
   const clock = k.machine.clock;
+  let slice_left = 0; // instructions left in the current task's time slice
   for (;;) {
-    const task = schedule(k);
+    const prev = k.current;
+    const task = schedule(k, slice_left <= 0);
+    if (task !== prev || slice_left <= 0) slice_left = k.options.quantum;
     if (task === null) {
       // Every task sleeps and nothing can wake one: Linux would hang; vmos says so and stops.
       if (init.state === "TASK_INTERRUPTIBLE") {
@@ -105,13 +108,14 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
       }
       break;
     }
+    retry_interrupted_syscall(k, task); // a call that slept finishes before a signal interrupts it
     exit_to_user_mode(k, task); // Linux: pending signals are delivered on the way back to user mode
     if (task.state !== "TASK_RUNNING") {
       if (task === init) break; // a signal killed it
       continue;
     }
     record_peaks(task);
-    let budget = k.options.quantum;
+    let budget = slice_left;
     if (k.options.maxSteps > 0) {
       budget = Math.min(budget, k.options.maxSteps - k.instructions);
       if (budget <= 0) {
@@ -123,12 +127,14 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
     const start = clock.cycles;
     const exit = cpu.run(budget);
     k.instructions += cpu.instret - before;
+    slice_left -= cpu.instret - before;
     task.utime_cycles += clock.cycles - start;
     const kstart = clock.cycles;
     if (exit === Exit.Trap) {
       handle_trap(k, task);
     } else {
       clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
+      slice_left = 0;
     }
     task.stime_cycles += clock.cycles - kstart;
     if (writeback_due(k)) wb_workfn(k); // Linux: the flusher thread's periodic wakeup
@@ -154,6 +160,7 @@ export function kernel_shutdown(k: Kernel): void {
   ksys_sync(k);
   drop_exec_images(k);
   drop_page_cache(k);
+  umount_root(k);
 }
 
 /** Stop every task still alive (a run cut short), so all memory is freed as after a normal end. */

@@ -66,6 +66,31 @@ export function handle_trap(k: Kernel, task: task_struct): void {
 }
 
 /**
+ * A task woken from a system call that slept, with a signal pending: Linux's sleeping call looks at
+ * its condition once more before it notices the signal (do_wait() reaps the child that woke it;
+ * pipe_read() takes the data that arrived), so the call completes and the handler runs after it.
+ * vmos's sleeping calls return SYSCALL_RESTART and are run again here, before exit_to_user_mode();
+ * only if the call would sleep again does the signal interrupt it (-EINTR, or a restart with
+ * SA_RESTART).
+ */
+export function retry_interrupted_syscall(k: Kernel, task: task_struct): void {
+  if (!task.sig.restart_syscall || !signal_pending(task)) return;
+  BUG_ON(k.current !== task, "retry_interrupted_syscall: the task is not current");
+  const cpu = k.machine.cpu;
+  const pc = cpu.pc >>> 0;
+  cpu.pc = (pc + 4) >>> 0;
+  const ret = do_syscall(k, task, cpu.x[17]!);
+  if (ret === SYSCALL_RESTART) {
+    cpu.pc = pc; // still waiting: the signal decides (handle_signal)
+    if (task.state === "TASK_INTERRUPTIBLE") wake_up_process(k, task);
+  } else {
+    task.sig.restart_syscall = false;
+    if (task.state === "TASK_RUNNING") cpu.x[10] = ret;
+  }
+  if (k.options.check) check_kernel(k);
+}
+
+/**
  * Linux: exit_to_user_mode() -> do_notify_resume() -> do_signal(): the last step before `task`, which
  * must be current, runs user code again, whether it trapped, its quantum ended, or it slept. Pending
  * signals it does not block are delivered here: a handler's frame is set up, or the task dies.

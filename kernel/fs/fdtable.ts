@@ -9,6 +9,9 @@
 // shows. No descriptor reaches the process's RLIMIT_NOFILE (1024 unless prlimit64 changed it): that
 // open fails with -EMFILE.
 //
+// dup, dup3 and fcntl(F_DUPFD) make a second descriptor name the same open file (syscalls/fd.ts):
+// one more reference, a shared position and shared f_flags, but close-on-exec is the descriptor's own.
+//
 // fork copies the table (dup_fd: the same files, one more reference each) or, with CLONE_FILES,
 // shares it (files.count++); exit drops it (exit_files); exec closes the O_CLOEXEC descriptors
 // (do_close_on_exec).
@@ -65,20 +68,30 @@ function expand_files(files: files_struct, nr: number): void {
 }
 
 /**
+ * Linux: fs/file.c alloc_fd(start, end, flags): reserve the lowest free descriptor that is >= `start`
+ * and below `end` (the caller's RLIMIT_NOFILE), growing the table to hold it. Returns it, or -EMFILE
+ * when there is none. A reserved descriptor stays null until fd_install(); what keeps the next call
+ * from handing it out again is next_fd, which moves past it when the search started at or below
+ * next_fd (always the case for get_unused_fd_flags: pipe2 reserves two descriptors that way).
+ */
+export function alloc_fd(files: files_struct, start: number, end: number, cloexec: boolean): number {
+  let fd = Math.max(start, files.next_fd);
+  while (fd < files.max_fds && files.fd[fd] !== null) fd++;
+  if (fd >= Math.min(end, NR_OPEN)) return -EMFILE;
+  expand_files(files, fd);
+  if (start <= files.next_fd) files.next_fd = fd + 1;
+  set_close_on_exec(files, fd, cloexec);
+  return fd;
+}
+
+/**
  * Linux: fs/file.c __get_unused_fd_flags() -> alloc_fd(0, nofile, flags): reserve the lowest free
  * descriptor below `nofile` (the caller's RLIMIT_NOFILE). Returns it, or -EMFILE when all of
  * 0..nofile-1 are in use. The caller installs a file with fd_install(), or gives the descriptor back
  * with put_unused_fd().
  */
 export function get_unused_fd_flags(files: files_struct, cloexec: boolean, nofile: number = INR_OPEN_CUR): number {
-  let fd = files.next_fd;
-  while (fd < files.max_fds && files.fd[fd] !== null) fd++;
-  if (fd >= Math.min(nofile, NR_OPEN)) return -EMFILE;
-  expand_files(files, fd);
-  files.next_fd = fd + 1;
-  if (cloexec) files.close_on_exec.add(fd);
-  else files.close_on_exec.delete(fd);
-  return fd;
+  return alloc_fd(files, 0, nofile, cloexec);
 }
 
 /** Linux: put_unused_fd(): give back a descriptor get_unused_fd_flags() reserved but nothing was installed at. */
@@ -106,6 +119,33 @@ export function close_fd(files: files_struct, fd: number): number {
   if (fd < files.next_fd) files.next_fd = fd;
   fput(f);
   return 0;
+}
+
+/** Linux: fs/file.c get_close_on_exec(): is `fd` marked close-on-exec (FD_CLOEXEC)? */
+export function get_close_on_exec(files: files_struct, fd: number): boolean {
+  return files.close_on_exec.has(fd);
+}
+
+/** Linux: fs/file.c __set_close_on_exec() / __clear_close_on_exec(): mark or unmark `fd`. */
+export function set_close_on_exec(files: files_struct, fd: number, cloexec: boolean): void {
+  if (cloexec) files.close_on_exec.add(fd);
+  else files.close_on_exec.delete(fd);
+}
+
+/**
+ * Linux: fs/file.c do_dup2() (for dup3 and dup2): make descriptor `fd` name `f` (the table takes a
+ * reference of its own), growing the table to hold it, with close-on-exec as `cloexec` says. A file
+ * already open at `fd` is closed, but only after `f` is in place, so no other open can take `fd` in
+ * between (Linux does it under files->file_lock; vmos's system calls never interleave). The caller
+ * checked that `fd` is below its RLIMIT_NOFILE. Returns `fd`.
+ */
+export function do_dup2(files: files_struct, f: file, fd: number, cloexec: boolean): number {
+  expand_files(files, fd);
+  const tofree = files.fd[fd]!;
+  files.fd[fd] = get_file(f);
+  set_close_on_exec(files, fd, cloexec);
+  if (tofree !== null) fput(tofree); // Linux: filp_close()
+  return fd;
 }
 
 /**

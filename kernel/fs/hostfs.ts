@@ -113,6 +113,20 @@ const hostfs_iops: inode_operations = {
     if (r === 0) old_dir.i_mtime = new_dir.i_mtime = current_time(k);
     return r;
   },
+  symlink(k, dir, name, target) {
+    const { dev, handle } = priv(dir);
+    const r = dev.symlink(handle, name, target);
+    if (r === 0) dir.i_mtime = dir.i_ctime = current_time(k);
+    return r;
+  },
+  link(k, old, dir, name) {
+    const r = priv(old).dev.link(priv(old).handle, priv(dir).handle, name);
+    if (r === 0) {
+      old.i_nlink++;
+      old.i_ctime = dir.i_mtime = dir.i_ctime = current_time(k);
+    }
+    return r;
+  },
   readlink(_k, node) {
     const { dev, handle } = priv(node);
     return dev.readlink(handle);

@@ -78,6 +78,10 @@ export interface inode_operations {
   rmdir?(k: Kernel, dir: inode, name: string): number;
   rename?(k: Kernel, old_dir: inode, old_name: string, new_dir: inode, new_name: string): number;
   readlink?(k: Kernel, node: inode): string | number;
+  /** Make the symbolic link `name` in `dir` holding `target` (not resolved: any string). */
+  symlink?(k: Kernel, dir: inode, name: string, target: string): number;
+  /** Give `old` (a non-directory) the further name `name` in `dir`; its i_nlink goes up by one. */
+  link?(k: Kernel, old: inode, dir: inode, name: string): number;
   /** Directory entries: name, inode number, file type (S_IF* >> 12, Linux's DT_*). */
   readdir?(k: Kernel, dir: inode): { name: string; ino: number; type: number }[] | number;
   /** Set the size on the backing store (truncate). */

@@ -86,6 +86,21 @@ export function set_fs_root(k: Kernel, root: inode): void {
   roots.set(k, root);
 }
 
+/**
+ * Linux: the unmount at power-off: every inode the root filesystem still caches is evicted, so the
+ * filesystem lets go of what it holds on the board's device (hostfs: its host file descriptors).
+ * The page cache must have been written back and dropped first.
+ */
+export function umount_root(k: Kernel): void {
+  const root = roots.get(k);
+  if (root === undefined) return;
+  for (const node of [...root.i_sb.s_inodes.values()]) {
+    if (node === root) continue;
+    root.i_sb.s_inodes.delete(node.i_ino);
+    node.i_op.evict?.(k, node);
+  }
+}
+
 /** The guest's root directory as a path. */
 export function root_path(k: Kernel): path {
   let root = roots.get(k);
@@ -96,7 +111,15 @@ export function root_path(k: Kernel): path {
 /** Linux: struct fs_struct: a task's root and working directory (fork copies it; CLONE_FS shares it). */
 export class fs_struct {
   users = 1;
-  constructor(public pwd: path) {}
+  constructor(public pwd: path, public umask: number = INIT_UMASK) {}
+}
+
+/** Linux: init_fs.umask, what every process starts with. */
+export const INIT_UMASK = 0o022;
+
+/** The task's file-creation mask (Linux: current_umask()). */
+export function current_umask(task: task_struct): number {
+  return task.fs?.umask ?? INIT_UMASK;
 }
 
 /** The task's working directory (the root until chdir). */
@@ -114,7 +137,9 @@ function lookup_one(k: Kernel, task: task_struct, dir: path, name: string): path
     const names = [...dir.names.slice(1), ...(dir.names.length === 0 ? [] : [name])];
     const d = proc_lookup(k, task, names);
     if (typeof d === "number") return d;
-    return dir.child(name, null, d);
+    // The walk records procfs's own name for what it found: "self" is a link to "<pid>", so
+    // "/proc/self" walks to "/proc/<pid>" (getcwd after chdir("/proc/self") says so, as on Linux).
+    return dir.child(d.path.slice(d.path.lastIndexOf("/") + 1), null, d);
   }
   const node = dir.inode!;
   const lookup = node.i_op.lookup;

@@ -139,7 +139,7 @@ export function open_inode(k: Kernel, p: path, node: inode, flags: number): file
  *  - O_NOFOLLOW on a symbolic link: -ELOOP; O_CREAT|O_EXCL never follows the last link;
  *  - /proc files open read-only (-EACCES otherwise: their mode is 0444).
  */
-export function do_filp_open(k: Kernel, task: task_struct, start: path, name: string, flags: number, mode: number): file | number {
+export function do_filp_open(k: Kernel, task: task_struct, start: path, name: string, flags: number, mode: number, links = { n: 0 }): file | number {
   const acc = flags & O_ACCMODE;
   const wants_write = acc !== O_RDONLY || (flags & O_TRUNC) !== 0;
   let p: path | number;
@@ -147,14 +147,29 @@ export function do_filp_open(k: Kernel, task: task_struct, start: path, name: st
     const parent = path_parent(k, task, start, name);
     if (typeof parent === "number") return parent;
     if (name.endsWith("/")) return -EISDIR; // Linux: O_CREAT of "dir/" is -EISDIR
-    p = parent.last === "." || parent.last === ".." ? path_walk(k, task, start, name, { follow: true }) : path_walk(k, task, parent.dir, parent.last, { follow: (flags & O_EXCL) === 0 && (flags & O_NOFOLLOW) === 0 });
+    if (parent.last === "." || parent.last === "..") {
+      p = path_walk(k, task, start, name, { follow: true });
+    } else {
+      // Linux: open_last_lookups(): look the last name up without following, then decide.
+      p = path_walk(k, task, parent.dir, parent.last, { follow: false });
+      const node = typeof p === "number" ? null : p.inode;
+      if (node !== null && S_ISLNK(node.i_mode)) {
+        if (flags & O_EXCL) return -EEXIST; // O_CREAT|O_EXCL never follows the last link
+        if (flags & O_NOFOLLOW) return -ELOOP;
+        // Follow it, a dangling one too: open or create its target (trailing links count).
+        if (++links.n > 40) return -ELOOP;
+        const target = node.i_op.readlink?.(k, node) ?? -ENOENT;
+        if (typeof target === "number") return target;
+        return do_filp_open(k, task, parent.dir, target, flags, mode, links);
+      }
+    }
     if (p === -ENOENT && parent.last !== "." && parent.last !== "..") {
       if (parent.dir.proc !== null) return -EACCES; // procfs has no ->create
       const dir = parent.dir.inode!;
       const create = dir.i_op.create;
       if (create === undefined) return -EACCES;
       const made = create(k, dir, parent.last, S_IFREG | (mode & 0o7777));
-      if (typeof made === "number") return made;
+      if (typeof made === "number") return made === -EBADF ? -ENOENT : made; // a directory removed under us
       const f = open_inode(k, parent.dir.child(parent.last, made, null), made, flags & ~O_TRUNC);
       made.i_count--; // the file holds its own reference now
       return f;

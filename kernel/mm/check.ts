@@ -14,7 +14,7 @@ import { PageReserved, PageSwapBacked, PageTable } from "./page.js";
 import { check_buddy } from "./page_alloc.js";
 import { pte_none, pte_pfn, pte_present, pte_special, PTRS_PER_PTE } from "./pgtable.js";
 import { mm_counter } from "./rmap.js";
-import { shmem_inode_info, vma_is_shmem, vma_shmem } from "./shmem.js";
+import { shmem_inode_info, shmem_kernel_files, vma_is_shmem, vma_shmem } from "./shmem.js";
 import { find_vma, validate_mm_rb } from "./vma_tree.js";
 
 function fail(what: string): never {
@@ -81,38 +81,43 @@ function free_frames(k: Kernel): Set<number> {
 }
 
 /**
- * The shmem objects of shared anonymous memory (shmem.ts): each is held by exactly the VMAs that name
- * it, and each of its pages knows its place in it. Returns the frames the objects hold.
+ * The shmem objects (shmem.ts): of shared anonymous memory, held by exactly the VMAs that name them,
+ * and of SysV segments, held by those VMAs plus the segment (shmem_kernel_files). Each page knows its
+ * place in its object. Returns the frames the objects hold, with who holds them.
  */
-function check_shmem(mms: mm_struct[]): Set<number> {
+function check_shmem(k: Kernel, mms: mm_struct[]): Map<number, string> {
   const holders = new Map<shmem_inode_info, number>();
+  for (const info of shmem_kernel_files(k).keys()) holders.set(info, 1);
   for (const mm of mms) {
     for (let v = mm.mmap; v !== null; v = v.vm_next) {
-      if (!(v.vm_private_data instanceof shmem_inode_info)) continue;
-      if (!vma_is_shmem(v)) fail(`VMA ${hex(v.vm_start)}-${hex(v.vm_end)} of ${mm.exe_name} holds a shmem object without shmem_vm_ops (copied without vm_area_dup?)`);
+      if (!vma_is_shmem(v)) {
+        if (v.vm_private_data instanceof shmem_inode_info) fail(`VMA ${hex(v.vm_start)}-${hex(v.vm_end)} of ${mm.exe_name} holds a shmem object without shmem_vm_ops (copied without vm_area_dup?)`);
+        continue;
+      }
       holders.set(vma_shmem(v), (holders.get(vma_shmem(v)) ?? 0) + 1);
     }
   }
-  const frames = new Set<number>();
+  const frames = new Map<number, string>();
   for (const [info, n] of holders) {
-    if (info.vma_refs !== n) fail(`a shmem object is held by ${n} VMAs but counts ${info.vma_refs} (a VMA copied without vm_area_dup, or removed without vma_put_refs?)`);
+    const who = shmem_kernel_files(k).get(info) ?? "a shmem object";
+    if (info.vma_refs !== n) fail(`${who} (${info.name}) is held by ${n} VMAs and kernel objects but counts ${info.vma_refs} (a VMA copied without vm_area_dup, or removed without vma_put_refs?)`);
     for (const [index, p] of info.pages) {
       if (p.mapping !== info || p.index !== index || !PageSwapBacked(p)) fail(`shmem page pfn ${hex(p.pfn)} does not know its place (index ${index})`);
       if (frames.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is in shmem objects twice`);
-      frames.add(p.pfn);
+      frames.set(p.pfn, who);
     }
   }
   return frames;
 }
 
-/** References held outside page tables: shmem objects behind VMAs, and every registered holder. */
+/** References held outside page tables: shmem objects (behind VMAs or SysV segments), and every registered holder. */
 function held_references(k: Kernel, mms: mm_struct[], free: Set<number>): Map<number, number> {
   const held = new Map<number, number>();
   const hold = (pfn: number, who: string): void => {
     if (free.has(pfn)) fail(`pfn ${hex(pfn)} is free but still held by ${who}`);
     held.set(pfn, (held.get(pfn) ?? 0) + 1);
   };
-  for (const pfn of check_shmem(mms)) hold(pfn, "a shmem object");
+  for (const [pfn, who] of check_shmem(k, mms)) hold(pfn, who);
   for (const holder of k.page_holders) for (const p of holder.pages()) hold(p.pfn, holder.name);
   return held;
 }

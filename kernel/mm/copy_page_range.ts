@@ -2,6 +2,11 @@
 // gets the parent's PTEs for a VMA. Private writable pages become copy-on-write: write-protected in
 // BOTH parent and child, the frame shared (refcount and mapcount up); the first write by either side
 // goes to do_wp_page. Shared mappings stay shared and writable.
+//
+// Only VMAs that hold anonymous pages (an anon_vma) are copied. A file mapping, shared anonymous
+// memory or a private mapping nobody has written yet loses nothing by starting empty in the child:
+// its pages are in the page cache or the shmem object, and the child's first touch faults them in
+// again (the same frames). Fork is cheaper for it; each such page costs the child a minor fault.
 
 import { hex } from "../trace.js";
 import { add_mm_counter, type mm_struct } from "./mm_types.js";
@@ -9,7 +14,7 @@ import { get_page } from "./page.js";
 import { pte_alloc, pte_mkclean, pte_mkold, pte_none, pte_offset, pte_present, pte_write, pte_wrprotect } from "./pgtable.js";
 import { vm_normal_page } from "./memory.js";
 import { mm_counter, page_add_rmap } from "./rmap.js";
-import { VM_MAYWRITE, VM_SHARED, type vm_area_struct } from "./vma.js";
+import { VM_HUGETLB, VM_MAYWRITE, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, type vm_area_struct } from "./vma.js";
 
 /** Linux: is_cow_mapping(): private and could be written. */
 export function is_cow_mapping(flags: number): boolean {
@@ -17,12 +22,19 @@ export function is_cow_mapping(flags: number): boolean {
 }
 
 /**
- * Copy the PTEs of `src_vma` (in `src`) into `dst`, for the child's copy of the VMA. Returns false if
- * a page table could not be allocated (the caller undoes the fork). The caller flushes the parent's
- * TLB afterwards (write-protected PTEs must not stay writable in it).
+ * Copy the PTEs of `src_vma` (in `src`) into `dst`, for the child's copy of the VMA, unless a fault
+ * can fill them as well (no anon_vma, and not a raw-pfn mapping): then the child's copy stays empty.
+ * Returns false if a page table could not be allocated (the caller undoes the fork). The caller
+ * flushes the parent's TLB afterwards (write-protected PTEs must not stay writable in it).
  */
 export function copy_page_range(dst: mm_struct, src: mm_struct, src_vma: vm_area_struct): boolean {
   const k = src.kernel;
+  // Linux: "Don't copy ptes where a page fault will fill them correctly. Fork becomes much lighter
+  // when there are big shared or private readonly mappings."
+  if ((src_vma.vm_flags & (VM_HUGETLB | VM_PFNMAP | VM_MIXEDMAP)) === 0 && src_vma.anon_vma === null) {
+    if (k.trace.mm) k.trace.note("mm", `copy_page_range ${hex(src_vma.vm_start)}-${hex(src_vma.vm_end)}: skipped (no anon_vma: the child faults its pages in)`);
+    return true;
+  }
   const ram = k.machine.ram;
   const cow = is_cow_mapping(src_vma.vm_flags);
   let copied = 0;

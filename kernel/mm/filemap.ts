@@ -14,17 +14,21 @@
 import { COST } from "../../src/hw/clock.js";
 import type { Kernel } from "../kernel.js";
 import { hex } from "../trace.js";
+import { f_mapping, type file } from "../fs/file.js";
 import { address_space, current_time, evict_hooks, type inode } from "../fs/inode.js";
 import { copy_user_phys } from "../syscalls/uaccess.js";
 import { zap_page_range } from "./memory.js";
 import { flush_tlb_range } from "./mprotect.js";
 import { update_hiwater_rss, type mm_struct } from "./mm_types.js";
-import { ClearPageDirty, PageDirty, SetPageReferenced, SetPageUptodate, TestSetPageDirty, type page } from "./page.js";
+import {
+  ClearPageActive, ClearPageDirty, ClearPageReferenced, PageActive, PageDirty, PageReferenced, SetPageActive, SetPageReferenced,
+  SetPageUptodate, TestSetPageDirty, type page,
+} from "./page.js";
 import { alloc_page, put_page } from "./page_alloc.js";
 import { pte_dirty, pte_mkclean, pte_offset, pte_pfn, pte_present, pte_write, pte_wrprotect, set_pte_at } from "./pgtable.js";
 import type { vm_area_struct } from "./vma.js";
 
-export const EIO = 5, EFAULT = 14, EFBIG = 27;
+export const EIO = 5, EFAULT = 14, EFBIG = 27, EINVAL = 22;
 const PAGE_SIZE = 4096;
 
 /** Linux: vm.dirty_writeback_centisecs and vm.dirty_expire_centisecs (their defaults). */
@@ -40,11 +44,21 @@ class page_cache_state {
   /** Linux: wb->b_dirty: mappings with dirty pages, oldest dirt first (insertion order). */
   readonly b_dirty = new Set<address_space>();
   readonly tunables: WritebackTunables = { dirty_writeback_centisecs: 500, dirty_expire_centisecs: 3000 };
-  /** Simulated cycle at which the flusher runs next. */
-  next_wakeup = 0;
+  /**
+   * Linux: wb->last_old_flush: the simulated cycle of the flusher's last periodic run. It runs again
+   * dirty_writeback_centisecs later, read at every check, so a changed tunable takes effect at once
+   * (as Linux's sysctl handler wakes the flusher); 0 centisecs turns periodic writeback off.
+   */
+  last_old_flush = 0;
   /** Pages written back so far (Linux: nr_written in /proc/vmstat). */
   nr_written = 0;
+  /** Pages that became dirty (Linux: nr_dirtied). */
   nr_dirtied = 0;
+  /** Linux: PGPGIN / PGPGOUT, in KiB: file data read from and written to the backing store. */
+  pgpgin = 0;
+  pgpgout = 0;
+  /** Linux: PGACTIVATE, pages mark_page_accessed() moved to the active list. */
+  pgactivate = 0;
 }
 
 const states = new WeakMap<Kernel, page_cache_state>();
@@ -61,7 +75,7 @@ export function page_cache(k: Kernel): page_cache_state {
         for (const m of state.mappings) yield* m.i_pages.values();
       },
     });
-    state.next_wakeup = k.machine.clock.cycles + centisecs(state.tunables.dirty_writeback_centisecs);
+    state.last_old_flush = k.machine.clock.cycles;
   }
   return s;
 }
@@ -115,8 +129,22 @@ export function read_cache_page(k: Kernel, mapping: address_space, index: number
     return -EIO;
   }
   add_to_page_cache(k, p, mapping, index);
+  if (err > 0) page_cache(k).pgpgin += PAGE_SIZE / 1024;
   if (k.trace.mm) k.trace.note("mm", `page cache: read ${mapping_name(mapping)} page ${index} into pfn ${hex(p.pfn)}`);
   return { page: p, major: err > 0 };
+}
+
+/**
+ * Linux: filemap_map_pages()'s walk of the page cache: call `map` for each page of `mapping` cached at
+ * an index in [start, end], in index order, up to the file's end (a page past EOF is never mapped).
+ * Nothing is read in: fault-around maps only what is there (memory.ts do_fault_around installs the PTEs).
+ */
+export function filemap_map_pages(mapping: address_space, start: number, end: number, map: (p: page, index: number) => void): void {
+  const max_idx = size_pages(mapping.host.i_size);
+  for (let index = Math.max(start, 0); index <= end && index < max_idx; index++) {
+    const p = mapping.i_pages.get(index);
+    if (p !== undefined) map(p, index);
+  }
 }
 
 /**
@@ -130,6 +158,7 @@ export function kernel_read_file(k: Kernel, mapping: address_space): Uint8Array 
   const out = new Uint8Array(size);
   const n = mapping.a_ops.direct_read(k, mapping, 0, out);
   if (n < 0) return n;
+  page_cache(k).pgpgin += size_pages(n) * (PAGE_SIZE / 1024);
   for (const p of mapping.i_pages.values()) {
     const at = p.index * PAGE_SIZE;
     if (at >= size) continue;
@@ -169,14 +198,28 @@ export function set_page_dirty(k: Kernel, p: page): void {
   }
 }
 
-/** Linux: file_update_time(): a write through write() or a shared mapping changes mtime and ctime. */
-function file_update_time(k: Kernel, node: inode): void {
+/**
+ * Linux: file_update_time(): a write through write(), or the first store through a shared mapping
+ * to a clean page (filemap_page_mkwrite()), changes the file's mtime and ctime.
+ */
+export function file_update_time(k: Kernel, node: inode): void {
   node.i_mtime = node.i_ctime = current_time(k);
 }
 
-/** Linux: mark_page_accessed(), for now only the referenced bit (LRU lists arrive with reclaim). */
-function mark_page_accessed(p: page): void {
-  SetPageReferenced(p);
+/**
+ * Linux: mark_page_accessed(), for page-cache pages read or written through read() and write():
+ * inactive,unreferenced -> inactive,referenced -> active,unreferenced -> active,referenced. (Mapped
+ * pages are referenced through their PTEs' A bits instead.) vmos has no LRU lists yet: PG_active
+ * alone says which list the page would be on, and /proc/meminfo counts it there.
+ */
+function mark_page_accessed(k: Kernel, p: page): void {
+  if (!PageActive(p) && PageReferenced(p)) {
+    SetPageActive(p); // Linux: activate_page()
+    ClearPageReferenced(p);
+    page_cache(k).pgactivate++;
+  } else if (!PageReferenced(p)) {
+    SetPageReferenced(p);
+  }
 }
 
 /** Copy cost of `n` bytes between a user buffer and a kernel page: copyPage per 4 KiB. */
@@ -200,7 +243,7 @@ export function filemap_read(k: Kernel, mm: mm_struct, task: import("../proc/tas
     const n = Math.min(PAGE_SIZE - offset, count - done, node.i_size - pos);
     const left = copy_user_phys(mm, task, buf + done, r.page.pfn * PAGE_SIZE + offset, n, true);
     charge_copy(k, n - left);
-    mark_page_accessed(r.page);
+    mark_page_accessed(k, r.page);
     done += n - left;
     pos += n - left;
     if (left > 0) return done > 0 ? done : -EFAULT;
@@ -237,7 +280,7 @@ export function generic_perform_write(k: Kernel, mm: mm_struct, task: import("..
     charge_copy(k, n - left);
     if (n - left > 0) {
       set_page_dirty(k, p);
-      mark_page_accessed(p);
+      mark_page_accessed(k, p);
     }
     done += n - left;
     pos += n - left;
@@ -290,7 +333,9 @@ export function write_one_page(k: Kernel, p: page): number {
   const len = Math.min(PAGE_SIZE, mapping.host.i_size - p.index * PAGE_SIZE);
   if (len <= 0) return 0; // past EOF (a truncation raced with the dirt): nothing to write
   const err = mapping.a_ops.writepage(k, mapping, p.index, p.pfn, len);
-  page_cache(k).nr_written++;
+  const state = page_cache(k);
+  state.nr_written++;
+  state.pgpgout += PAGE_SIZE / 1024; // a block device writes the whole page, the tail past EOF too
   if (k.trace.mm) k.trace.note("mm", `writeback ${mapping_name(mapping)} page ${p.index} (${len} bytes)${err < 0 ? ` = ${err}` : ""}`);
   if (err < 0) mapping.wb_err = -EIO;
   return err < 0 ? -EIO : 0;
@@ -304,17 +349,41 @@ function clean_mapping_state(k: Kernel, mapping: address_space): void {
 }
 
 /**
- * Linux: filemap_write_and_wait_range() over page indexes [first, last]: write every dirty page in
- * the range, in file order. Returns 0, or -EIO once for a failed writeback (Linux's errseq).
+ * Linux: filemap_fdatawrite_range() over page indexes [first, last]: write every dirty page in the
+ * range, in file order (writeback is synchronous in vmos, so this also waits). A failure is recorded
+ * in mapping.wb_err for the next fsync or msync to report (Linux: mapping_set_error).
  */
-export function filemap_write_and_wait_range(k: Kernel, mapping: address_space, first = 0, last = Number.MAX_SAFE_INTEGER): number {
+export function filemap_fdatawrite_range(k: Kernel, mapping: address_space, first = 0, last = Number.MAX_SAFE_INTEGER): void {
   const pages = [...mapping.i_pages.values()].filter((p) => p.index >= first && p.index <= last);
   pages.sort((a, b) => a.index - b.index);
   for (const p of pages) write_one_page(k, p);
   clean_mapping_state(k, mapping);
+}
+
+/**
+ * Linux: filemap_write_and_wait_range() over page indexes [first, last]: write every dirty page in
+ * the range, then report a writeback failure, this one or an earlier one (the flusher's), once:
+ * Returns 0 or -EIO (Linux: filemap_check_errors).
+ */
+export function filemap_write_and_wait_range(k: Kernel, mapping: address_space, first = 0, last = Number.MAX_SAFE_INTEGER): number {
+  filemap_fdatawrite_range(k, mapping, first, last);
   const err = mapping.wb_err;
   mapping.wb_err = 0;
   return err;
+}
+
+/**
+ * Linux: fs/sync.c vfs_fsync_range() -> ->fsync (file_write_and_wait_range, then the filesystem's own
+ * flush): the dirty pages behind bytes [start, end] of the file reach its backing store, which is then
+ * made durable. Returns 0, -EIO if a writeback failed (once, as Linux's errseq reports it), or
+ * -EINVAL for a file with no page cache (no ->fsync).
+ */
+export function vfs_fsync_range(k: Kernel, f: file, start: number, end: number): number {
+  const mapping = f_mapping(f);
+  if (mapping === null) return -EINVAL;
+  const err = filemap_write_and_wait_range(k, mapping, Math.floor(start / PAGE_SIZE), Math.floor(end / PAGE_SIZE));
+  const synced = mapping.host.i_op.fsync?.(k, mapping.host) ?? 0;
+  return err < 0 ? err : synced < 0 ? -EIO : 0;
 }
 
 /**
@@ -325,19 +394,21 @@ export function filemap_write_and_wait_range(k: Kernel, mapping: address_space, 
 export function wb_workfn(k: Kernel): void {
   const state = page_cache(k);
   const now = k.machine.clock.cycles;
-  state.next_wakeup = now + centisecs(state.tunables.dirty_writeback_centisecs);
+  state.last_old_flush = now;
   const expired = now - centisecs(state.tunables.dirty_expire_centisecs);
   for (const mapping of [...state.b_dirty]) {
     if (mapping.dirtied_when > expired) continue;
     if (k.trace.mm) k.trace.note("mm", `flusher: writing back ${mapping_name(mapping)}`);
-    filemap_write_and_wait_range(k, mapping);
+    filemap_fdatawrite_range(k, mapping);
   }
 }
 
-/** Whether the flusher is due (cheap: one compare per scheduler tick). */
+/** Whether the flusher is due (cheap: a few compares per scheduler tick). */
 export function writeback_due(k: Kernel): boolean {
   const s = states.get(k);
-  return s !== undefined && s.b_dirty.size > 0 && k.machine.clock.cycles >= s.next_wakeup;
+  if (s === undefined || s.b_dirty.size === 0) return false;
+  const interval = s.tunables.dirty_writeback_centisecs;
+  return interval > 0 && k.machine.clock.cycles >= s.last_old_flush + centisecs(interval);
 }
 
 /** Linux: ksys_sync(): write back every dirty page of every file. */
@@ -345,7 +416,7 @@ export function ksys_sync(k: Kernel): void {
   const s = states.get(k);
   if (s === undefined) return;
   for (const mapping of [...s.b_dirty]) {
-    filemap_write_and_wait_range(k, mapping);
+    filemap_fdatawrite_range(k, mapping);
     mapping.host.i_op.fsync?.(k, mapping.host);
   }
 }
@@ -371,6 +442,8 @@ function delete_from_page_cache(k: Kernel, p: page): void {
   mapping.i_pages.delete(p.index);
   mapping.dirty.delete(p);
   ClearPageDirty(p);
+  ClearPageActive(p); // Linux: off the LRU before the last put
+  ClearPageReferenced(p);
   p.mapping = null;
   if (mapping.i_pages.size === 0) page_cache(k).mappings.delete(mapping);
   clean_mapping_state(k, mapping);
@@ -429,18 +502,26 @@ export function drop_page_cache(k: Kernel): void {
   }
 }
 
-/** The page cache's totals for /proc/meminfo and /proc/vmstat. */
-export function page_cache_stats(k: Kernel): { cached: number; dirty: number; mapped: number; nr_written: number; nr_dirtied: number } {
+/**
+ * The page cache's event counters, for /proc/vmstat. (Its page counts, for /proc/meminfo, come from
+ * recounting mem_map: procfs/page_state.ts.)
+ */
+export interface PageCacheStats {
+  nr_written: number;
+  nr_dirtied: number;
+  /** KiB read from and written to backing stores. */
+  pgpgin: number;
+  pgpgout: number;
+  pgactivate: number;
+}
+
+/** The page cache's event counters (all 0 before the first file is touched). */
+export function page_cache_stats(k: Kernel): PageCacheStats {
   const s = states.get(k);
-  let cached = 0, dirty = 0, mapped = 0;
-  if (s !== undefined) {
-    for (const m of s.mappings) {
-      cached += m.i_pages.size;
-      dirty += m.dirty.size;
-      for (const p of m.i_pages.values()) if (p._mapcount >= 0) mapped++;
-    }
-  }
-  return { cached, dirty, mapped, nr_written: s?.nr_written ?? 0, nr_dirtied: s?.nr_dirtied ?? 0 };
+  return {
+    nr_written: s?.nr_written ?? 0, nr_dirtied: s?.nr_dirtied ?? 0, pgpgin: s?.pgpgin ?? 0, pgpgout: s?.pgpgout ?? 0,
+    pgactivate: s?.pgactivate ?? 0,
+  };
 }
 
 /** The writeback tunables of this kernel (vm.dirty_*_centisecs), to change before or during a run. */
@@ -452,7 +533,7 @@ export function writeback_tunables(k: Kernel): WritebackTunables {
 evict_hooks.push((k, node) => {
   const mapping = node.i_mapping;
   if (mapping.i_pages.size === 0) return;
-  if (node.i_nlink > 0) filemap_write_and_wait_range(k, mapping); // still named: keep its data
+  if (node.i_nlink > 0) filemap_fdatawrite_range(k, mapping); // still named: keep its data
   for (const p of [...mapping.i_pages.values()]) {
     if (p._mapcount >= 0) continue; // BUG territory: an evicted inode has no mappings
     delete_from_page_cache(k, p);

@@ -2,7 +2,9 @@
 //
 //   handle_mm_fault -> __handle_mm_fault -> handle_pte_fault
 //       PTE empty, anonymous VMA   -> do_anonymous_page   (read: the zero page; write: a new zeroed page)
-//       PTE empty, file VMA        -> do_fault            (read: do_read_fault; private write: do_cow_fault)
+//       PTE empty, file VMA        -> do_fault            (read: do_read_fault, which first maps the cached
+//                                                          pages around the fault: do_fault_around;
+//                                                          private write: do_cow_fault; shared: do_shared_fault)
 //       PTE empty, shared memory   -> do_fault            (do_shmem_fault: the shmem object's page)
 //       present, write, read-only  -> do_wp_page          (reuse if we are the only user, else wp_page_copy)
 
@@ -11,7 +13,7 @@ import { PTE_D } from "../../src/hw/sv32.js";
 import { hex } from "../trace.js";
 import { f_mapping, type file } from "../fs/file.js";
 import { address_space } from "../fs/inode.js";
-import { read_cache_page, set_page_dirty, size_pages, type cached_page } from "./filemap.js";
+import { file_update_time, filemap_map_pages, read_cache_page, set_page_dirty, size_pages, type cached_page } from "./filemap.js";
 import type { task_struct } from "../proc/task.js";
 import { add_mm_counter, MM_ANONPAGES, MM_SHMEMPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
 import { get_page, page_count, page_mapcount, type page } from "./page.js";
@@ -22,7 +24,9 @@ import {
 } from "./pgtable.js";
 import { linear_page_index, mm_counter, page_add_new_anon_rmap, page_add_rmap, PageAnon, page_remove_rmap } from "./rmap.js";
 import { shmem_getpage, vma_is_shmem, vma_shmem } from "./shmem.js";
-import { VM_SHARED, VM_WRITE, type vm_area_struct } from "./vma.js";
+import { VM_SHARED, VM_WRITE, vma_pages, type vm_area_struct } from "./vma.js";
+
+const PAGE_SIZE = 4096;
 
 // Linux: enum fault_flag (include/linux/mm.h).
 export const FAULT_FLAG_WRITE = 0x01;
@@ -35,6 +39,8 @@ export const VM_FAULT_SIGBUS = 0x2;
 export const VM_FAULT_MAJOR = 0x4;
 export const VM_FAULT_WRITE = 0x8;
 export const VM_FAULT_SIGSEGV = 0x40;
+/** The handler installed the PTE itself (fault-around mapped the faulting page): nothing more to do. */
+export const VM_FAULT_NOPAGE = 0x100;
 export const VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV;
 
 /** Linux: struct vm_fault: one fault being handled. */
@@ -76,7 +82,8 @@ export function handle_mm_fault(vma: vm_area_struct, address: number, flags: num
 
 function faultName(ret: number): string {
   const names: [number, string][] = [[VM_FAULT_OOM, "VM_FAULT_OOM"], [VM_FAULT_SIGBUS, "VM_FAULT_SIGBUS"],
-    [VM_FAULT_MAJOR, "VM_FAULT_MAJOR"], [VM_FAULT_WRITE, "VM_FAULT_WRITE"], [VM_FAULT_SIGSEGV, "VM_FAULT_SIGSEGV"]];
+    [VM_FAULT_MAJOR, "VM_FAULT_MAJOR"], [VM_FAULT_WRITE, "VM_FAULT_WRITE"], [VM_FAULT_SIGSEGV, "VM_FAULT_SIGSEGV"],
+    [VM_FAULT_NOPAGE, "VM_FAULT_NOPAGE"]];
   return names.filter(([bit]) => ret & bit).map(([, n]) => n).join("|");
 }
 
@@ -209,11 +216,58 @@ function map_file_page(vmf: vm_fault, p: page, entry: number, why: string): void
   install_pte(vmf, entry, why);
 }
 
+/** Linux: fault_around_bytes (debugfs; rounddown_pow_of_two(65536)): a read fault maps up to 16 pages. */
+export const FAULT_AROUND_BYTES = 65536;
+/** Linux: PTRS_PER_PTE on Sv32: one page table maps 1024 pages (4 MiB). */
+const PTRS_PER_PTE = 1024;
+
 /**
- * Linux: do_read_fault(): map the file's page with the VMA's protection (read-only for a shared
- * writable mapping, so the first write faults and dirties the page: vma_wants_writenotify).
+ * Linux: do_fault_around() -> filemap_map_pages(): before reading the faulting page, map every page
+ * around it that the page cache already holds (no I/O), each as a read fault would (minor, counted in
+ * RSS and the page's mapcount). The window is FAULT_AROUND_BYTES aligned, cut to the VMA, one page
+ * table and the file's end. Returns VM_FAULT_NOPAGE if the faulting page was one of them, else 0.
+ */
+function do_fault_around(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  const ram = k.machine.ram;
+  const nr_pages = FAULT_AROUND_BYTES / PAGE_SIZE;
+  const mask = ~(nr_pages * PAGE_SIZE - 1);
+  const address = Math.max((vmf.address & mask) >>> 0, vma.vm_start);
+  const off = ((vmf.address - address) / PAGE_SIZE) & (PTRS_PER_PTE - 1);
+  const start_pgoff = vmf.pgoff - off;
+  // "end_pgoff is either the end of the page table, the end of the vma or nr_pages from start_pgoff,
+  // depending what is nearest."
+  const end_pgoff = Math.min(start_pgoff - ((address / PAGE_SIZE) & (PTRS_PER_PTE - 1)) + PTRS_PER_PTE - 1,
+    vma_pages(vma) + vma.vm_pgoff - 1, start_pgoff + nr_pages - 1);
+  let ret = 0, mapped = 0;
+  filemap_map_pages(f_mapping(vma.vm_file as file)!, start_pgoff, end_pgoff, (p, pgoff) => {
+    const addr = vma.vm_start + (pgoff - vma.vm_pgoff) * PAGE_SIZE;
+    const ptep = addr === vmf.address ? vmf.ptep : pte_offset(ram, mm, addr);
+    if (ptep < 0 || !pte_none(ram.read32(ptep))) return;
+    if (addr === vmf.address) ret = VM_FAULT_NOPAGE; // "We're about to handle the fault"
+    get_page(p);
+    page_add_rmap(p);
+    add_mm_counter(mm, mm_counter(p), 1);
+    set_pte_at(mm, addr, ptep, pfn_pte(p.pfn, vma.vm_page_prot)); // Linux: do_set_pte() + update_mmu_cache()
+    mapped++;
+  });
+  if (k.trace.fault && mapped > 0) {
+    k.trace.note("fault", `do_fault_around: mapped ${mapped} cached page${mapped === 1 ? "" : "s"} of pgoff ${start_pgoff}-${end_pgoff}`);
+  }
+  return ret;
+}
+
+/**
+ * Linux: do_read_fault(): map the cached pages around the fault (do_fault_around), then, unless that
+ * mapped the faulting page too, read it (__do_fault) and map it with the VMA's protection (read-only
+ * for a shared writable mapping, so the first write faults and dirties the page: writenotify).
  */
 function do_read_fault(vmf: vm_fault): number {
+  if (FAULT_AROUND_BYTES / PAGE_SIZE > 1) {
+    const around = do_fault_around(vmf);
+    if (around !== 0) return around;
+  }
   const r = __do_fault(vmf);
   if (typeof r === "number") return r;
   map_file_page(vmf, r.page, pfn_pte(r.page.pfn, vmf.vma.vm_page_prot), ` (file page ${vmf.pgoff})`);
@@ -225,6 +279,7 @@ function do_shared_fault(vmf: vm_fault): number {
   const r = __do_fault(vmf);
   if (typeof r === "number") return r;
   const k = vmf.mm.kernel;
+  file_update_time(k, (r.page.mapping as address_space).host); // Linux: do_page_mkwrite() -> filemap_page_mkwrite()
   set_page_dirty(k, r.page); // Linux: fault_dirty_shared_page()
   const entry = maybe_mkwrite(pte_mkdirty(pfn_pte(r.page.pfn, vmf.vma.vm_page_prot)), vmf.vma.vm_flags);
   map_file_page(vmf, r.page, entry, ` (shared file page ${vmf.pgoff}, dirty)`);
@@ -268,7 +323,10 @@ function do_wp_page(vmf: vm_fault): number {
   } else if (old !== null && !PageAnon(old) && (vmf.vma.vm_flags & (VM_WRITE | VM_SHARED)) === (VM_WRITE | VM_SHARED)) {
     // Linux: wp_page_shared(): a shared mapping writes its page in place, never a copy; a file page
     // becomes dirty (the PTE was read-only so that this write would be noticed).
-    if (vmf.vma.vm_file !== null) set_page_dirty(k, old);
+    if (old.mapping instanceof address_space) {
+      file_update_time(k, old.mapping.host); // Linux: do_page_mkwrite() -> filemap_page_mkwrite()
+      set_page_dirty(k, old);
+    }
     wp_page_reuse(vmf);
     ret = 0;
   } else {

@@ -27,6 +27,7 @@ import {
 import { mm_struct, RLIMIT_STACK_DEFAULT, TASK_SIZE, update_hiwater_vm, vm_stat_account } from "./mm_types.js";
 import { RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK, rlimit } from "../proc/rlimit.js";
 import { flush_tlb_mm, free_pgd_range, pgd_alloc, pgd_free, vm_get_page_prot } from "./pgtable.js";
+import { anon_vma_prepare } from "./rmap.js";
 import { shmem_zero_setup } from "./shmem.js";
 import {
   STACK_GUARD_GAP, vm_area_struct, VM_ACCOUNT, VM_DATA_DEFAULT_FLAGS, VM_EXEC, VM_GROWSDOWN, VM_LOCKED, VM_MAYEXEC,
@@ -67,7 +68,7 @@ export function may_expand_vm(mm: mm_struct, flags: number, npages: number): boo
 }
 
 /** Linux: count_vma_pages_range(): pages of [addr, end) already mapped (a MAP_FIXED replaces them). */
-function count_vma_pages_range(mm: mm_struct, addr: number, end: number): number {
+export function count_vma_pages_range(mm: mm_struct, addr: number, end: number): number {
   let n = 0;
   for (let v = find_vma(mm, addr); v !== null && v.vm_start < end; v = v.vm_next) {
     n += (Math.min(v.vm_end, end) - Math.max(v.vm_start, addr)) / PAGE_SIZE;
@@ -416,6 +417,7 @@ export function expand_stack(vma: vm_area_struct, address: number): number {
   if (prev !== null && (prev.vm_flags & VM_GROWSDOWN) === 0 && (prev.vm_flags & (VM_READ | VM_WRITE | VM_EXEC)) !== 0) {
     if (address - prev.vm_end < STACK_GUARD_GAP) return -ENOMEM;
   }
+  anon_vma_prepare(vma); // Linux: "We must make sure the anon_vma is allocated" (fork copies the stack)
   if (address >= vma.vm_start) return 0;
   const size = vma.vm_end - address;
   const grow = (vma.vm_start - address) >>> 12;

@@ -1,20 +1,31 @@
-// Linux: mm/msync.c. msync() writes a shared file mapping's dirty pages back to the file. Anonymous
-// memory, shared or private, has no file to write to (shmem's fsync does nothing), so for everything
-// vmos can map today msync only checks its arguments and the range, exactly as Linux does.
+// Linux: mm/msync.c. msync() asks that what was stored through a shared file mapping reach the file.
+// In Linux 5.15 only MS_SYNC does anything: for each shared file VMA in the range it writes the dirty
+// page-cache pages of the file range that VMA covers and waits (vfs_fsync_range). MS_ASYNC is a no-op
+// beyond its argument checks (dirty pages reach the file through the flusher anyway), MS_INVALIDATE
+// only refuses mlocked memory (the page cache is coherent with every mapping already). Anonymous
+// memory, private mappings and shared memory have no file to write to.
+//
+//   msync(addr, len, MS_SYNC)
+//     for each VMA in [addr, addr+len):   a hole -> remember -ENOMEM, go on
+//       VM_SHARED with a file           -> vfs_fsync_range(file, its bytes of the range)
+//                                            -> filemap_write_and_wait_range (page_mkclean, writepage)
 
+import type { file } from "../fs/file.js";
+import { vfs_fsync_range } from "./filemap.js";
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC } from "./mman.js";
 import { PAGE_MASK } from "./mmap.js";
 import type { mm_struct } from "./mm_types.js";
-import { VM_LOCKED } from "./vma.js";
+import { VM_LOCKED, VM_SHARED } from "./vma.js";
 import { find_vma } from "./vma_tree.js";
 
 const ENOMEM = 12, EBUSY = 16, EINVAL = 22;
+const PAGE_SHIFT = 12;
 
 /**
  * Linux: SYSCALL_DEFINE3(msync)(start, len, flags). -EINVAL: unknown flags, start not page aligned,
  * or MS_ASYNC with MS_SYNC. len 0 is 0. Unmapped parts of the range are skipped but make the result
- * -ENOMEM (at once for plain MS_ASYNC, which has nothing else to do). MS_INVALIDATE on mlocked
- * memory is -EBUSY.
+ * -ENOMEM (at once for plain MS_ASYNC, which has nothing else to do); the mapped parts are still
+ * synced. MS_INVALIDATE on mlocked memory is -EBUSY. A failed writeback is -EIO, returned at once.
  */
 export function sys_msync(mm: mm_struct, start: number, len: number, flags: number): number {
   start >>>= 0;
@@ -36,10 +47,21 @@ export function sys_msync(mm: mm_struct, start: number, len: number, flags: numb
       if (start >= end) return -ENOMEM;
       unmapped_error = -ENOMEM;
     }
+    // Here vma.vm_start <= start < vma.vm_end.
     if ((flags & MS_INVALIDATE) && (vma.vm_flags & VM_LOCKED)) return -EBUSY;
-    // Linux: with MS_SYNC on a VM_SHARED file mapping, vfs_fsync_range() here. Nothing to write yet.
+    const f = vma.vm_file as file | null;
+    // The file's bytes [fstart, fend] behind [start, min(end, vm_end)).
+    const fstart = start - vma.vm_start + vma.vm_pgoff * 2 ** PAGE_SHIFT;
+    const fend = fstart + (Math.min(end, vma.vm_end) - start) - 1;
     start = vma.vm_end;
-    if (start >= end) return unmapped_error;
-    vma = vma.vm_next;
+    if ((flags & MS_SYNC) && f !== null && (vma.vm_flags & VM_SHARED)) {
+      const error = vfs_fsync_range(mm.kernel, f, fstart, fend);
+      if (error < 0) return error;
+      if (start >= end) return unmapped_error;
+      vma = find_vma(mm, start); // Linux dropped mmap_lock for the I/O: look again
+    } else {
+      if (start >= end) return unmapped_error;
+      vma = vma.vm_next;
+    }
   }
 }

@@ -4,7 +4,7 @@
 import { VM_ACCESS_FLAGS, type vm_area_struct } from "./vma.js";
 import type { page } from "./page.js";
 import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from "./mm_types.js";
-import { PageSwapBacked } from "./page.js";
+import { PageSwapBacked, SetPageSwapBacked } from "./page.js";
 
 /** Linux: struct anon_vma: the identity shared by the anonymous pages of a VMA (and later its forks). */
 export class anon_vma {
@@ -50,8 +50,13 @@ export function linear_page_index(vma: vm_area_struct, address: number): number 
   return ((address - vma.vm_start) >>> 12) + vma.vm_pgoff;
 }
 
-/** Linux: page_add_new_anon_rmap(): first mapping of a new anonymous page (_mapcount -1 -> 0). */
+/**
+ * Linux 5.15: page_add_new_anon_rmap(): first mapping of a new anonymous page (_mapcount -1 -> 0).
+ * The page is swap-backed from birth (__SetPageSwapBacked): once it has been written, only swap can
+ * hold its contents.
+ */
 export function page_add_new_anon_rmap(p: page, vma: vm_area_struct, address: number): void {
+  SetPageSwapBacked(p);
   p._mapcount = 0;
   p.mapping = anon_vma_prepare(vma);
   p.index = linear_page_index(vma, address);

@@ -16,6 +16,12 @@
 // one reference for the object plus one per PTE: _refcount == _mapcount + 1 + 1. It is
 // PageSwapBacked and not PageAnon, so mm_counter() counts it as MM_SHMEMPAGES, as Linux does. When the
 // last VMA goes, the object drops its references and the pages are freed.
+//
+// A System V segment (kernel/ipc/shm.ts) is a shmem object too, made by shmem_kernel_file_setup():
+// the segment holds one reference of its own, so its pages outlive every VMA until IPC_RMID. Its
+// VMAs have their own vm_ops ("shm"), whose ->shmem() leads to the object, so vma_is_shmem() is true
+// for them and faults, mincore and madvise treat them as shared memory. (Linux's vma_is_shmem() is
+// false for them, but shm_vm_ops forwards ->fault to shmem_fault, which is what vmos's means.)
 
 import { COST } from "../../src/hw/clock.js";
 import type { Kernel } from "../kernel.js";
@@ -31,6 +37,11 @@ import { vma_pages, type vm_area_struct } from "./vma.js";
  */
 export interface vm_operations_struct {
   readonly name: string;
+  /**
+   * The shmem object behind a VMA of these ops, for ops other than shmem_vm_ops whose VMAs are
+   * backed by one (Linux: the shmem file under vma->vm_file, e.g. shm_file_data's ->file).
+   */
+  shmem?(vma: vm_area_struct): shmem_inode_info;
   /** A new copy of a VMA now holds what the VMA held (Linux: ->open, e.g. shm_open bumps shm_nattch). */
   open?(vma: vm_area_struct): void;
   /** A VMA is going away (Linux: ->close, e.g. shm_close). */
@@ -44,21 +55,61 @@ export const shmem_vm_ops: vm_operations_struct = { name: "shmem" };
 export class shmem_inode_info {
   /** Linux: mapping->i_pages. Each page here holds one reference owned by the object. */
   readonly pages = new Map<number, page>();
-  /** VMAs that hold this object (Linux: f_count of the shmem file, one per vma->vm_file). */
+  /**
+   * VMAs that hold this object (Linux: f_count of the shmem file, one per vma->vm_file), plus one
+   * for the kernel object that holds it, if any (shmem_kernel_file_setup).
+   */
   vma_refs = 1;
+  /** Linux: the file's name, shown as "/NAME (deleted)" in /proc/PID/maps. */
+  name = "dev/zero";
+  /** Linux: i_ino. null until /proc numbers it (get_next_ino); a SysV segment's is its shmid. */
+  i_ino: number | null = null;
 
   /** `size_pages`: Linux's i_size in pages; offsets at or beyond it fault with SIGBUS. */
   constructor(readonly size_pages: number) {}
 }
 
-/** Linux: vma_is_shmem(). */
+/** Linux: vma_is_shmem(), widened to every VMA backed by a shmem object (see the top of this file). */
 export function vma_is_shmem(vma: vm_area_struct): boolean {
-  return vma.vm_ops === shmem_vm_ops;
+  const ops = vma.vm_ops as vm_operations_struct | null;
+  return ops === shmem_vm_ops || ops?.shmem !== undefined;
 }
 
 /** The shmem object behind a shmem VMA. */
 export function vma_shmem(vma: vm_area_struct): shmem_inode_info {
-  return vma.vm_private_data as shmem_inode_info;
+  const ops = vma.vm_ops as vm_operations_struct;
+  return ops === shmem_vm_ops ? vma.vm_private_data as shmem_inode_info : ops.shmem!(vma);
+}
+
+/**
+ * The shmem objects a kernel object holds besides their VMAs, per kernel, with the holder's name
+ * (Linux: shmid_kernel->shm_file). The invariant checker finds their pages and that reference here.
+ */
+const kernel_files = new WeakMap<Kernel, Map<shmem_inode_info, string>>();
+
+/**
+ * Linux: shmem_kernel_file_setup(name, size, flags): a new shmem object of `size_pages` pages named
+ * `name`, with its one reference held by the caller, `holder` (a name for the invariant checker),
+ * until shmem_kernel_file_put().
+ */
+export function shmem_kernel_file_setup(k: Kernel, name: string, size_pages: number, holder: string): shmem_inode_info {
+  const info = new shmem_inode_info(size_pages);
+  info.name = name;
+  let files = kernel_files.get(k);
+  if (files === undefined) kernel_files.set(k, (files = new Map()));
+  files.set(info, holder);
+  return info;
+}
+
+/** Linux: fput() of a kernel-held shmem file: drop the holder's reference (the last one frees the pages). */
+export function shmem_kernel_file_put(k: Kernel, info: shmem_inode_info): void {
+  kernel_files.get(k)?.delete(info);
+  shmem_put(k, info);
+}
+
+/** The shmem objects kernel objects hold, and who holds each (for the invariant checker). */
+export function shmem_kernel_files(k: Kernel): ReadonlyMap<shmem_inode_info, string> {
+  return kernel_files.get(k) ?? new Map();
 }
 
 /**

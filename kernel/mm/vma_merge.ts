@@ -80,11 +80,12 @@ function traceVma(mm: mm_struct, what: string, vma: vm_area_struct): void {
 }
 
 /**
- * Linux: is_mergeable_vma(): same flags, same file (for vmos also the same shmem object), and no
- * vm_ops->close (vmos has none that needs one).
+ * Linux: is_mergeable_vma(): same flags, same file, same private data, and no vm_ops->close (a VMA
+ * whose owner counts its VMAs, as SysV shm counts attaches, must not have two of them become one).
  */
 function is_mergeable_vma(vma: vm_area_struct, file: unknown, private_data: unknown, vm_flags: number): boolean {
-  return vma.vm_flags === vm_flags && vma.vm_file === file && vma.vm_private_data === private_data;
+  return vma.vm_flags === vm_flags && vma.vm_file === file && vma.vm_private_data === private_data &&
+    (vma.vm_ops as vm_operations_struct | null)?.close === undefined;
 }
 
 /**

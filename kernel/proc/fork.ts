@@ -1,5 +1,6 @@
 // Linux: kernel/fork.c. copy_process() makes the child task; dup_mm()/dup_mmap() give it a copy of
-// the parent's address space that shares every frame copy-on-write (mm/memory.c copy_page_range).
+// the parent's address space: anonymous pages are shared copy-on-write (mm/memory.c copy_page_range),
+// file and shared-memory pages are left for the child to fault in from the page cache or shmem.
 // A failed fork undoes everything it did: free memory is exactly what it was before.
 
 import { hex } from "../trace.js";
@@ -26,9 +27,10 @@ const CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000, CLONE_CHILD_SE
 const UNSUPPORTED = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | CLONE_THREAD;
 
 /**
- * Linux: dup_mmap(): the child's VMAs, each with the parent's PTEs copied (copy-on-write for private
- * writable memory). VM_DONTCOPY VMAs are left out, VM_WIPEONFORK ones start empty, and the child does
- * not inherit mlock. Returns null if memory runs out (nothing is left allocated).
+ * Linux: dup_mmap(): the child's VMAs; those with anonymous pages get the parent's PTEs copied
+ * (copy-on-write for private writable memory), the others start empty (copy_page_range). VM_DONTCOPY
+ * VMAs are left out, VM_WIPEONFORK ones start empty, and the child does not inherit mlock. Returns
+ * null if memory runs out (nothing is left allocated).
  */
 export function dup_mm(k: Kernel, oldmm: mm_struct): mm_struct | null {
   const mm = mm_alloc(k, oldmm.exe_name);

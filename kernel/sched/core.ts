@@ -28,10 +28,12 @@ export function dequeue_task(k: Kernel, task: task_struct): void {
 }
 
 /**
- * Linux: schedule(): choose the next task (round robin: the one after the current task) and switch
- * to it. Returns the task now current, or null if nothing can run.
+ * Linux: schedule(): choose the next task and switch to it. The current task keeps the CPU while it
+ * is runnable and its time slice lasts; with `preempt` (its slice ran out: Linux's need_resched from
+ * the timer tick) it goes to the back of the queue (round robin). Returns the task now current, or
+ * null if nothing can run.
  */
-export function schedule(k: Kernel): task_struct | null {
+export function schedule(k: Kernel, preempt = true): task_struct | null {
   const q = rq(k);
   const prev = k.current;
   if (q.length === 0) {
@@ -40,6 +42,7 @@ export function schedule(k: Kernel): task_struct | null {
     return null;
   }
   let next = q[0]!;
+  if (!preempt && prev !== null && prev.state === "TASK_RUNNING" && q.includes(prev)) return prev;
   if (prev !== null && q.length > 1 && q[0] === prev) {
     q.push(q.shift()!); // round robin: the current task goes to the back
     next = q[0]!;

@@ -10,7 +10,7 @@ import {
 } from "../fs/fdtable.js";
 import { SEEK_MAX, type file } from "../fs/file.js";
 import { AT_FDCWD, do_filp_open, O_CLOEXEC, PATH_MAX, vfs_llseek, vfs_read, vfs_write } from "../fs/vfs.js";
-import { task_pwd, type path } from "../fs/namei.js";
+import { current_umask, fs_struct, task_pwd, type path } from "../fs/namei.js";
 import { exec_hooks } from "../proc/execve.js";
 import { exit_hooks } from "../proc/exit.js";
 import { fork_hooks } from "../proc/fork.js";
@@ -70,7 +70,7 @@ export function sys_openat(k: Kernel, task: task_struct, dirfd: number, filename
   const fd = get_unused_fd_flags(files, (flags & O_CLOEXEC) !== 0, rlimit(task, RLIMIT_NOFILE));
   if (fd < 0) return fd;
   const start = dirfd_path(k, task, dirfd, path);
-  const f: file | number = typeof start === "number" ? start : do_filp_open(k, task, start, path, flags, mode);
+  const f: file | number = typeof start === "number" ? start : do_filp_open(k, task, start, path, flags, mode & ~current_umask(task));
   if (typeof f === "number") {
     put_unused_fd(files, fd);
     return f;
@@ -127,7 +127,16 @@ export function sys_getrusage(_k: Kernel, task: task_struct, who: number, ru: nu
   return copy_to_user(task.mm!, task, ru >>> 0, fill_rusage(task, who === RUSAGE_CHILDREN)) === 0 ? 0 : -EFAULT;
 }
 
+/** Linux: SYSCALL_DEFINE1(umask): set the file-creation mask (its low 9 bits), return the old one. */
+export function sys_umask(k: Kernel, task: task_struct, mask: number): number {
+  const old = current_umask(task);
+  if (task.fs === null) task.fs = new fs_struct(task_pwd(k, task));
+  task.fs.umask = mask & 0o777;
+  return old;
+}
+
 export const FS_SYSCALLS: SyscallTable = {
+  166: (k, t, a) => sys_umask(k, t, a[0]!),
   56: (k, t, a) => sys_openat(k, t, a[0]!, a[1]!, a[2]!, a[3]!),
   57: (k, t, a) => sys_close(k, t, a[0]!),
   62: (k, t, a) => sys_llseek(k, t, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!),

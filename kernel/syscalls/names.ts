@@ -4,7 +4,7 @@
 export const SYSCALL_NAMES: Readonly<Record<number, string>> = {
   17: "getcwd", 19: "eventfd2", 20: "epoll_create1", 21: "epoll_ctl", 22: "epoll_pwait", 23: "dup", 24: "dup3",
   25: "fcntl64", 29: "ioctl", 32: "flock", 33: "mknodat", 34: "mkdirat", 35: "unlinkat", 36: "symlinkat",
-  37: "linkat", 38: "renameat", 43: "statfs64", 44: "fstatfs64", 45: "truncate64", 46: "ftruncate64",
+  37: "linkat", 43: "statfs64", 44: "fstatfs64", 45: "truncate64", 46: "ftruncate64",
   47: "fallocate", 48: "faccessat", 49: "chdir", 50: "fchdir", 51: "chroot", 52: "fchmod", 53: "fchmodat",
   54: "fchownat", 55: "fchown", 56: "openat", 57: "close", 58: "vhangup", 59: "pipe2", 61: "getdents64",
   62: "llseek", 63: "read", 64: "write", 65: "readv", 66: "writev", 67: "pread64", 68: "pwrite64",
@@ -54,10 +54,11 @@ export const SYSCALL_NAMES: Readonly<Record<number, string>> = {
 
 /**
  * Numbers students reach for from other architectures or older docs that rv32 Linux does not have
- * (asm-generic guards them with __ARCH_WANT_TIME32_SYSCALLS or __ARCH_WANT_NEW_STAT), and what to
- * use instead.
+ * (asm-generic guards them with __ARCH_WANT_TIME32_SYSCALLS, __ARCH_WANT_NEW_STAT or
+ * __ARCH_WANT_RENAMEAT, which riscv does not define), and what to use instead.
  */
 export const NOT_ON_RV32: Readonly<Record<number, string>> = {
+  38: "renameat: riscv has only renameat2 (276); flags 0 is the same call",
   79: "fstatat: rv32 has no stat family, use statx (291)",
   80: "fstat: rv32 has no stat family, use statx (291)",
   98: "futex: use futex_time64 (422)",

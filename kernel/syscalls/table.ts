@@ -8,8 +8,11 @@ import type { task_struct } from "../proc/task.js";
 import { ENOSYS } from "./errno.js";
 import { sys_clock_gettime64, sys_getrandom, sys_uname } from "./info.js";
 import { NOT_ON_RV32, SYSCALL_NAMES } from "./names.js";
+import { FD_SYSCALLS } from "./fd.js";
 import { FS_SYSCALLS, sys_read, sys_write } from "./fs.js";
+import { IPC_SYSCALLS } from "./ipc.js";
 import { MM_SYSCALLS } from "./mm.js";
+import { NAMEI_SYSCALLS } from "./namei.js";
 import { PROCESS_SYSCALLS, sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
 import { SIGNAL_SYSCALLS } from "./signal.js";
 import type { SyscallTable } from "./types.js";
@@ -31,7 +34,7 @@ const CORE_SYSCALLS: SyscallTable = {
   403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
 };
 
-const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS };
+const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS, ...IPC_SYSCALLS, ...FD_SYSCALLS, ...NAMEI_SYSCALLS };
 
 const args = new Int32Array(6);
 

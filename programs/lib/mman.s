@@ -76,3 +76,32 @@ sys_madvise:
         ecall
         ret
         .size   sys_madvise, . - sys_madvise
+
+# Mapping files (see programs/cat-mmap.s and docs/mmap-vs-read.md), and vmos's own look at a page.
+
+# sys_mmap(a0 = addr, a1 = length, a2 = prot, a3 = flags, a4 = fd, a5 = offset in 4096-byte
+# pages) -> a0 = address or -errno: mmap2 with all six arguments, e.g. a file opened at fd.
+# Clobbers: a7.
+        .globl  sys_mmap
+        .type   sys_mmap, @function
+sys_mmap:
+        li      a7, SYS_MMAP2
+        ecall
+        ret
+        .size   sys_mmap, . - sys_mmap
+
+# vmos_page_info(vaddr, out) (vmos only: Linux and qemu return -ENOSYS): what backs one address,
+# as a 32-byte struct (kernel/mm/page_info.ts, docs/syscalls.md). The offsets and flag bits:
+        .equ    SYS_VMOS_PAGE_INFO, 1024
+        .equ    PI_PFN, 0               # u32 frame number
+        .equ    PI_FLAGS, 4             # u32 PI_* bits
+        .equ    PI_MAPCOUNT, 8          # u32 PTEs that map the frame, in all processes
+        .equ    PI_REFCOUNT, 12         # u32 references to the frame
+        .equ    PAGE_INFO_SIZE, 32
+        .equ    PI_PRESENT, 1 << 0
+        .equ    PI_WRITE, 1 << 1
+        .equ    PI_DIRTY, 1 << 2
+        .equ    PI_ANON, 1 << 5
+        .equ    PI_FILE, 1 << 7
+        .equ    PI_READ, 1 << 8
+        .equ    PI_EXEC, 1 << 9

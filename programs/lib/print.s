@@ -143,3 +143,65 @@ print_hex:
         bnez    a0, 1b                  # do-while: 0 still prints one digit
         mv      a0, a1
         ret
+
+# Standard error: diagnostics, and figures that differ from machine to machine (cycle counts),
+# which a comparison of standard output with another machine's must not see.
+
+# eprint_str(a0 = s): write the NUL-terminated string s on standard error.
+# Clobbers: a0-a2, a7, t0, t1.
+        .globl  eprint_str
+        .type   eprint_str, @function
+eprint_str:
+        addi    sp, sp, -16
+        sw      ra, 12(sp)
+        sw      a0, 8(sp)
+        call    strlen
+        mv      a2, a0
+        lw      a1, 8(sp)
+        li      a0, STDERR
+        call    sys_write
+        lw      ra, 12(sp)
+        addi    sp, sp, 16
+        ret
+        .size   eprint_str, . - eprint_str
+
+# eprint_udec(a0 = n): write n as an unsigned decimal number on standard error.
+# Clobbers: a0-a2, a7, t0, t1.
+        .globl  eprint_udec
+        .type   eprint_udec, @function
+eprint_udec:
+        addi    sp, sp, -32             # print_udec's frame layout
+        sw      ra, 28(sp)
+        addi    a1, sp, .Lbuf_end
+        call    .Lformat_udec           # a0 = first digit
+        addi    a2, sp, .Lbuf_end
+        sub     a2, a2, a0              # length
+        mv      a1, a0
+        li      a0, STDERR
+        call    sys_write
+        lw      ra, 28(sp)
+        addi    sp, sp, 32
+        ret
+        .size   eprint_udec, . - eprint_udec
+
+# die(a0 = message, a1 = -errno): print "message: errno N" on standard error and exit with
+# status 1, as a command-line tool does when a system call fails. Never returns.
+        .globl  die
+        .type   die, @function
+die:
+        neg     s11, a1                 # s11 = errno: nothing after this returns to the caller
+        call    eprint_str
+        la      a0, .Ldie_errno
+        call    eprint_str
+        mv      a0, s11
+        call    eprint_udec
+        la      a0, .Ldie_nl
+        call    eprint_str
+        li      a0, 1
+        call    sys_exit
+        .size   die, . - die
+
+        .section .rodata
+.Ldie_errno:    .asciz  ": errno "
+.Ldie_nl:       .asciz  "\n"
+        .text

@@ -7,7 +7,8 @@
 //   - nothing is followed on the host: lookups use lstat, a symbolic link is reported as a link and
 //     the kernel decides (resolving its target inside the guest's root), files open with O_NOFOLLOW;
 //   - before touching a host path, the device checks that the directory it lies in still resolves
-//     inside the root (a directory swapped for a link behind the guest's back cannot lead out).
+//     inside the root, and before listing a directory, that the directory itself does (a directory
+//     swapped for a link behind the guest's back cannot lead out).
 // Errors come back as negative Linux errno values.
 
 import * as fs from "node:fs";
@@ -98,14 +99,18 @@ export class HostDir {
   /** The host path of `rel`, after checking its directory still resolves inside the root. */
   private hostPath(rel: string): string | number {
     const path = rel === "" ? this.root : join(this.root, rel);
-    const dir = rel === "" ? this.root : join(path, "..");
+    const inside = this.inside(rel === "" ? this.root : join(path, ".."));
+    return inside < 0 ? inside : path;
+  }
+
+  /** 0 if the host path `path` resolves (links followed) to the root or below, else -errno. */
+  private inside(path: string): number {
     try {
-      const real = fs.realpathSync(dir);
-      if (real !== this.root && !real.startsWith(this.root + sep)) return -ENOENT;
+      const real = fs.realpathSync(path);
+      return real === this.root || real.startsWith(this.root + sep) ? 0 : -ENOENT;
     } catch (err) {
       return errnoOf(err);
     }
-    return path;
   }
 
   private fid(h: number): Fid | number {
@@ -285,6 +290,45 @@ export class HostDir {
     }
   }
 
+  /**
+   * Make the symbolic link `name` in `dir` holding `target` as written (9P: symlink). The host never
+   * follows it: the kernel resolves the target itself, inside the guest's root.
+   */
+  symlink(dir: number, name: string, target: string): number {
+    const d = this.fid(dir);
+    if (typeof d === "number") return d;
+    if (!HostDir.validName(name) || target.includes("\0")) return -EINVAL;
+    const path = this.hostPath(this.child(d, name));
+    if (typeof path === "number") return path;
+    try {
+      fs.symlinkSync(target, path);
+      return 0;
+    } catch (err) {
+      return errnoOf(err);
+    }
+  }
+
+  /**
+   * Give the file behind `h` a second name `name` in `dir` (9P: link). The host's link(2) does not
+   * follow a symbolic link at `h`: a link to a link is a second link, never a link to its target.
+   */
+  link(h: number, dir: number, name: string): number {
+    const f = this.fid(h), d = this.fid(dir);
+    if (typeof f === "number") return f;
+    if (typeof d === "number") return d;
+    if (f.unlinked) return -ENOENT;
+    if (!HostDir.validName(name)) return -EINVAL;
+    const from = this.hostPath(f.rel), to = this.hostPath(this.child(d, name));
+    if (typeof from === "number") return from;
+    if (typeof to === "number") return to;
+    try {
+      fs.linkSync(from, to);
+      return 0;
+    } catch (err) {
+      return errnoOf(err);
+    }
+  }
+
   /** Remove the name `name` from `dir`: a directory (rmdir) if `isDir`, else a non-directory. */
   unlink(dir: number, name: string, isDir: boolean): number {
     const d = this.fid(dir);
@@ -293,6 +337,7 @@ export class HostDir {
     const rel = this.child(d, name);
     const path = this.hostPath(rel);
     if (typeof path === "number") return path;
+    if (!isDir) this.keepOpen(rel);
     try {
       if (isDir) fs.rmdirSync(path);
       else fs.unlinkSync(path);
@@ -301,6 +346,30 @@ export class HostDir {
     }
     for (const f of this.fids.values()) if (f.rel === rel) f.unlinked = true;
     return 0;
+  }
+
+  /**
+   * The name `rel` is about to go: every handle on it opens a host descriptor now (read-write if the
+   * host lets it), since afterwards nothing but a descriptor reaches the data. This is what keeps a
+   * file the guest still has open, or that has another name, readable and writable, as on Linux.
+   */
+  private keepOpen(rel: string): void {
+    for (const f of this.fids.values()) {
+      if (f.rel !== rel || f.writable) continue;
+      const path = this.hostPath(rel);
+      if (typeof path === "number") return;
+      for (const write of f.fd === null ? [true, false] : [true]) {
+        try {
+          const fd = fs.openSync(path, (write ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | fs.constants.O_NOFOLLOW);
+          if (f.fd !== null) fs.closeSync(f.fd);
+          f.fd = fd;
+          f.writable = write;
+          break;
+        } catch {
+          // a directory, a link or a file the host will not open for writing: read-only, or as it was
+        }
+      }
+    }
   }
 
   /** Rename `oldDir/oldName` to `newDir/newName`, replacing a target as rename(2) does. */
@@ -313,6 +382,7 @@ export class HostDir {
     const from = this.hostPath(oldRel), to = this.hostPath(newRel);
     if (typeof from === "number") return from;
     if (typeof to === "number") return to;
+    this.keepOpen(newRel);
     try {
       fs.renameSync(from, to);
     } catch (err) {
@@ -333,6 +403,10 @@ export class HostDir {
     if (typeof f === "number") return f;
     const path = this.hostPath(f.rel);
     if (typeof path === "number") return path;
+    // Listing follows a link where the directory was, so the directory itself must resolve inside too
+    // (the host may have swapped it for a link since the kernel looked it up).
+    const inside = this.inside(path);
+    if (inside < 0) return inside;
     try {
       const out: HostDirent[] = [];
       for (const e of fs.readdirSync(path, { withFileTypes: true })) {

@@ -23,6 +23,8 @@ export interface RunOptions {
   seed?: number;
   /** Programs execve can find, by path. */
   programs?: Record<string, Uint8Array>;
+  /** A host directory to export as the guest's `/` (Machine's root); none: an empty root. */
+  root?: string;
   /** Runs on the booted kernel before init starts (to set a sysctl, for instance). */
   setup?: (k: Kernel) => void;
 }
@@ -45,7 +47,7 @@ export function elfOf(source: string, name = "t.s"): Uint8Array {
 
 /** Run an ELF as init and collect everything. */
 export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunResult {
-  const machine = new Machine({ memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true });
+  const machine = new Machine({ memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true, root: o.root });
   let stdout = "", stderr = "", trace = "";
   const log: string[] = [];
   const decoder = new TextDecoder();

@@ -61,6 +61,13 @@ describe("system calls", () => {
     expect(runSource(`${START}${sys(403, "  li a0, 99\n  la a1, t\n")}  neg a0, a0\n${exit("a0")}  .bss\nt: .zero 16\n`).status).toBe(22);
   });
 
+  it("clock_gettime64 counts every simulated second, past the 32-bit cycle counter's wrap at 4.3 s", () => {
+    // The machine has run 10 simulated seconds when init starts: tv_sec (low word at offset 0) is 10.
+    const r = runSource(`${START}${sys(403, "  li a0, 1\n  la a1, t\n")}  la t0, t\n  lw a0, 0(t0)\n${exit("a0")}  .bss\nt: .zero 16\n`,
+      { setup: (k) => k.machine.clock.advance(10_000_000_000) });
+    expect(r.status).toBe(10);
+  });
+
   it("read takes bytes from stdin and returns 0 at end of file", () => {
     const r = runSource(`${START}${sys(63, "  li a0, 0\n  la a1, b\n  li a2, 10\n")}  mv s0, a0\n${sys(63, "  li a0, 0\n  la a1, b\n  li a2, 10\n")}  add s0, s0, a0\n  la t0, b\n  lbu t1, 0(t0)\n  add a0, s0, t1\n${exit("a0")}  .bss\nb: .zero 16\n`, { stdin: "hi" });
     expect(r.status).toBe(2 + "h".charCodeAt(0));

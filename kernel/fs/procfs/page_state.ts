@@ -3,16 +3,21 @@
 // every map, unmap and LRU move updates; vmos recounts them from the struct pages whenever a /proc
 // file is opened, which gives the same numbers and cannot drift. One node, one zone (ZONE_NORMAL).
 //
-// LRU lists: a page with PG_lru is counted on the list its flags name (PG_active, PG_unevictable,
-// and anonymous vs file by PG_swapbacked, Linux's page_is_file_lru()). vmos has no LRU lists yet, so
-// a user page without PG_lru is counted where Linux 5.15 first puts a new page: the inactive list
-// (lru_cache_add_inactive_or_unevictable). vmos's anonymous pages do not carry PG_swapbacked yet, so
-// "anonymous" here also means PageAnon().
+// LRU lists: a user or page-cache page is counted on the list its flags name (PG_active,
+// PG_unevictable, and anonymous vs file by PG_swapbacked, Linux's page_is_file_lru()). vmos has no
+// LRU lists yet, so PG_active alone decides (mark_page_accessed sets it on a page-cache page's second
+// access) and a page without it is counted where Linux 5.15 first puts a new page: the inactive list
+// (lru_cache_add_inactive_or_unevictable). "Anonymous" here also means PageAnon().
+//
+// The page cache (kernel/mm/filemap.ts): every cached page of a file is in nr_file_pages (meminfo
+// Cached, mapped or not), on the file LRU (Active(file) + Inactive(file)), in nr_mapped while a PTE
+// maps it, and in nr_dirty while PG_dirty. Shared memory is in nr_file_pages and nr_shmem (Linux's
+// Cached includes Shmem) but on the anonymous LRU.
 
 import type { Kernel } from "../../kernel.js";
 import type { mm_struct } from "../../mm/mm_types.js";
 import {
-  PageActive, PageBuddy, PageDirty, PageLRU, PageMlocked, PageReserved, PageSwapBacked, PageSwapCache, PageTable,
+  PageActive, PageBuddy, PageDirty, PageMlocked, PageReserved, PageSwapBacked, PageSwapCache, PageTable,
   PageUnevictable, PageWriteback, page_mapped,
 } from "../../mm/page.js";
 import { PageAnon } from "../../mm/rmap.js";
@@ -67,12 +72,14 @@ export function node_page_state(k: Kernel): node_stat {
     if (cached && page_mapped(p)) s.nr_mapped++;
     if (cached && PageSwapBacked(p)) s.nr_shmem++;
     if (PageSwapCache(p)) s.nr_swapcached++;
-    if (cached && PageDirty(p)) s.nr_dirty++;
-    if (cached && PageWriteback(p)) s.nr_writeback++;
+    // Linux: NR_FILE_DIRTY / NR_WRITEBACK are accounted by the page cache's set_page_dirty and
+    // writeback; shmem's dirt is never written back, so it is not counted.
+    if (cached && !PageSwapBacked(p) && PageDirty(p)) s.nr_dirty++;
+    if (cached && !PageSwapBacked(p) && PageWriteback(p)) s.nr_writeback++;
     if (PageMlocked(p)) s.nr_mlock++;
     const is_anon_lru = anon || PageSwapBacked(p);
     if (PageUnevictable(p) || PageMlocked(p)) s.nr_unevictable++;
-    else if (PageLRU(p) && PageActive(p)) {
+    else if (PageActive(p)) {
       if (is_anon_lru) s.nr_active_anon++;
       else s.nr_active_file++;
     } else if (is_anon_lru) s.nr_inactive_anon++;

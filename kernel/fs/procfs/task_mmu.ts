@@ -12,7 +12,7 @@ import { PageAnon } from "../../mm/rmap.js";
 import { VM_EXEC, VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, type vm_area_struct } from "../../mm/vma.js";
 import { vma_is_shmem, vma_shmem } from "../../mm/shmem.js";
 import { arch_vma_name } from "../../proc/vdso.js";
-import { d_path, file_ino, ROOT_DEV_MAJOR, ROOT_DEV_MINOR, type file } from "../file.js";
+import { d_path, file_dev, file_ino, type file } from "../file.js";
 import { seq_file } from "../seq_file.js";
 
 const PAGE_SIZE = 4096;
@@ -74,16 +74,18 @@ export function show_map_vma(m: seq_file, vma: vm_area_struct): void {
   let name = arch_vma_name(vma);
   const f = name === null ? vma.vm_file as file | null : null;
   if (f !== null) {
-    show_vma_header_prefix(m, vma.vm_start, vma.vm_end, vma.vm_flags, pgoff, ROOT_DEV_MAJOR, ROOT_DEV_MINOR, file_ino(f));
+    show_vma_header_prefix(m, vma.vm_start, vma.vm_end, vma.vm_flags, pgoff, ...file_dev(f), file_ino(f));
     m.pad(" ");
     m.puts(d_path(f).replace(/\n/g, "\\012")); // Linux: seq_file_path(m, file, "\n")
     m.puts("\n");
     return;
   }
   if (vma_is_shmem(vma)) {
-    show_vma_header_prefix(m, vma.vm_start, vma.vm_end, vma.vm_flags, pgoff, 0, 1, shmem_ino(mm, vma_shmem(vma)));
+    // "/dev/zero (deleted)", or "/SYSV0000002a (deleted)" with the shmid as inode for a SysV segment.
+    const info = vma_shmem(vma);
+    show_vma_header_prefix(m, vma.vm_start, vma.vm_end, vma.vm_flags, pgoff, 0, 1, info.i_ino ?? shmem_ino(mm, info));
     m.pad(" ");
-    m.puts("/dev/zero (deleted)\n");
+    m.puts(`/${info.name} (deleted)\n`);
     return;
   }
   show_vma_header_prefix(m, vma.vm_start, vma.vm_end, vma.vm_flags, 0, 0, 0, 0);

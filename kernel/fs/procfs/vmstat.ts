@@ -7,6 +7,7 @@
 // that appears in k.vm_events is printed from there.
 
 import type { Kernel } from "../../kernel.js";
+import { page_cache_stats } from "../../mm/filemap.js";
 import { MAX_ORDER } from "../../mm/page_alloc.js";
 import { seq_file } from "../seq_file.js";
 import { node_page_state, totalreserve_pages, type node_stat } from "./page_state.js";
@@ -91,6 +92,14 @@ function vmstat_values(k: Kernel): Map<string, number> {
   v.set("pgalloc_normal", k.zone.pgalloc);
   v.set("pgfree", k.zone.pgfree);
   for (const [name, value] of Object.entries(k.vm_events)) if (typeof value === "number") v.set(name, value);
+  // The page cache's counters: pages dirtied and written back (node items), KiB read from and
+  // written to files (Linux counts sectors in submit_bio and halves them here), activations.
+  const pc = page_cache_stats(k);
+  v.set("nr_dirtied", pc.nr_dirtied);
+  v.set("nr_written", pc.nr_written);
+  v.set("pgpgin", pc.pgpgin);
+  v.set("pgpgout", pc.pgpgout);
+  v.set("pgactivate", pc.pgactivate);
   return v;
 }
 
