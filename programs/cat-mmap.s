@@ -15,6 +15,7 @@
         .include "lib/string.s"
         .include "lib/print.s"
         .include "lib/mman.s"
+        .include "lib/file.s"
 
         .section .rodata
 msg_usage:      .asciz  "usage: cat-mmap FILE...\n"
@@ -35,53 +36,35 @@ _start:
         li      a0, 1
         call    sys_exit
 1:      li      s2, 1                   # s2 = i, the argument being copied
-2:      bge     s2, s0, 4f
+2:      bge     s2, s0, 3f
         slli    t0, s2, 2
         add     t0, s1, t0
         lw      a0, 0(t0)               # s3 = open(argv[i], O_RDONLY)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s3, a0
-        la      a0, msg_open
-        mv      a1, s3
-        bltz    s3, fail
-        mv      a0, s3                  # s4 = the size
-        li      a1, 0
-        li      a2, SEEK_END
-        call    sys_lseek
+        la      a1, msg_seek            # s4 = the size
+        call    file_size
         mv      s4, a0
-        la      a0, msg_seek
+        mv      a0, s3                  # s5 = the whole file, mapped (0 for an empty one)
         mv      a1, s4
-        bltz    s4, fail
-        beqz    s4, 3f                  # an empty file: nothing to map (length 0 is EINVAL)
-        li      a0, 0                   # s5 = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        mv      a1, s4
-        li      a2, PROT_READ
-        li      a3, MAP_PRIVATE
-        mv      a4, s3
-        li      a5, 0
-        call    sys_mmap
+        la      a2, msg_mmap
+        call    map_file
         mv      s5, a0
-        la      a0, msg_mmap
-        mv      a1, s5
-        li      t0, -4096
-        bgeu    s5, t0, fail
-        li      a0, STDOUT              # the whole file in one write
+        li      a0, STDOUT              # the whole file in one write (nothing for an empty one)
         mv      a1, s5
         mv      a2, s4
         call    write_all
-        mv      a1, a0
-        la      a0, msg_write
-        bltz    a1, fail
+        la      a1, msg_write
+        call    or_die
         mv      a0, s5
         mv      a1, s4
-        call    sys_munmap
-3:      mv      a0, s3
+        call    unmap_file
+        mv      a0, s3
         call    sys_close
         addi    s2, s2, 1
         j       2b
-4:      li      a0, 0
+3:      li      a0, 0
         call    sys_exit
-
-fail:   call    die                     # a0 = message, a1 = -errno

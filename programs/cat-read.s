@@ -13,6 +13,8 @@
         .include "lib/sys.s"
         .include "lib/string.s"
         .include "lib/print.s"
+        .include "lib/mman.s"
+        .include "lib/file.s"
 
         .equ    BUF_SIZE, 4096
 
@@ -39,15 +41,12 @@ _start:
 2:      bge     s2, s0, 3f
         slli    t0, s2, 2
         add     t0, s1, t0
-        lw      a0, 0(t0)               # open(argv[i], O_RDONLY)
+        lw      a0, 0(t0)               # s3 = open(argv[i], O_RDONLY)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s3, a0
-        la      a0, msg_open
-        mv      a1, s3
-        bltz    s3, fail
-        mv      a0, s3
         call    copy_fd
         mv      a0, s3
         call    sys_close
@@ -55,8 +54,6 @@ _start:
         j       2b
 3:      li      a0, 0
         call    sys_exit
-
-fail:   call    die                     # a0 = message, a1 = -errno
 
 # copy_fd(a0 = fd): copy everything fd has to standard output, 4 KiB at a time.
 # Clobbers: a0-a3, a7, t0, t1, s4.
@@ -68,17 +65,15 @@ copy_fd:
         la      a1, buf
         li      a2, BUF_SIZE
         call    sys_read
+        la      a1, msg_read
+        call    or_die
         beqz    a0, 2f                  # 0: the end of the file
-        mv      a1, a0
-        la      a0, msg_read
-        bltz    a1, fail
-        mv      a2, a1                  # write_all(STDOUT, buf, n)
+        mv      a2, a0                  # write_all(STDOUT, buf, n)
         li      a0, STDOUT
         la      a1, buf
         call    write_all
-        mv      a1, a0
-        la      a0, msg_write
-        bltz    a1, fail
+        la      a1, msg_write
+        call    or_die
         j       1b
 2:      lw      ra, 12(sp)
         addi    sp, sp, 16

@@ -12,6 +12,8 @@
         .include "lib/sys.s"
         .include "lib/string.s"
         .include "lib/print.s"
+        .include "lib/mman.s"
+        .include "lib/file.s"
 
         .equ    BUF_SIZE, 4096
 
@@ -30,48 +32,39 @@ buf:    .zero   BUF_SIZE
         .text
         .globl  _start
 _start:
-        lw      t0, 0(sp)               # argc
-        li      t1, 3
-        beq     t0, t1, 1f
-        la      a0, msg_usage
-        call    eprint_str
-        li      a0, 1
-        call    sys_exit
-1:      lw      s0, 8(sp)               # s0 = SOURCE
+        lw      a0, 0(sp)               # argc
+        li      a1, 3
+        la      a2, msg_usage
+        call    expect_argc
+        lw      s0, 8(sp)               # s0 = SOURCE
         lw      s1, 12(sp)              # s1 = DEST
 
         mv      a0, s0                  # s2 = open(SOURCE, O_RDONLY)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s2, a0
-        la      a0, msg_open
-        mv      a1, s2
-        bltz    s2, fail
         mv      a0, s1                  # s3 = open(DEST, O_WRONLY | O_CREAT | O_TRUNC, 0644)
         li      a1, O_WRONLY | O_CREAT | O_TRUNC
         li      a2, 0644
-        call    sys_open
+        la      a3, msg_create
+        call    open_or_die
         mv      s3, a0
-        la      a0, msg_create
-        mv      a1, s3
-        bltz    s3, fail
 
 2:      mv      a0, s2                  # n = read(source, buf, BUF_SIZE)
         la      a1, buf
         li      a2, BUF_SIZE
         call    sys_read
+        la      a1, msg_read
+        call    or_die
         beqz    a0, 3f                  # the end of SOURCE
-        mv      a1, a0
-        la      a0, msg_read
-        bltz    a1, fail
-        mv      a2, a1                  # write_all(dest, buf, n)
+        mv      a2, a0                  # write_all(dest, buf, n)
         mv      a0, s3
         la      a1, buf
         call    write_all
-        mv      a1, a0
-        la      a0, msg_write
-        bltz    a1, fail
+        la      a1, msg_write
+        call    or_die
         j       2b
 
 3:      mv      a0, s2
@@ -91,5 +84,3 @@ _start:
         call    print_nl
         li      a0, 0
         call    sys_exit
-
-fail:   call    die                     # a0 = message, a1 = -errno

@@ -19,6 +19,7 @@
         .include "lib/string.s"
         .include "lib/print.s"
         .include "lib/mman.s"
+        .include "lib/file.s"
 
         .section .rodata
 msg_usage:      .asciz  "usage: wc-mmap FILE\n"
@@ -29,47 +30,27 @@ msg_mmap:       .asciz  "wc-mmap: cannot map the file"
         .text
         .globl  _start
 _start:
-        lw      t0, 0(sp)               # argc
-        li      t1, 2
-        beq     t0, t1, 1f
-        la      a0, msg_usage
-        call    eprint_str
-        li      a0, 1
-        call    sys_exit
-1:      lw      s0, 8(sp)               # s0 = argv[1], the file's name
+        lw      a0, 0(sp)               # argc
+        li      a1, 2
+        la      a2, msg_usage
+        call    expect_argc
+        lw      s0, 8(sp)               # s0 = argv[1], the file's name
 
         mv      a0, s0                  # s1 = open(name, O_RDONLY)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s1, a0
-        la      a0, msg_open
-        mv      a1, s1
-        bltz    s1, fail
-        mv      a0, s1                  # s2 = the size: the position of the end
-        li      a1, 0
-        li      a2, SEEK_END
-        call    sys_lseek
+        la      a1, msg_seek            # s2 = the size: the position of the end
+        call    file_size
         mv      s2, a0
-        la      a0, msg_seek
+        mv      a0, s1                  # s3 = the file, mapped (0 for an empty file)
         mv      a1, s2
-        bltz    s2, fail
-
-        li      s3, 0                   # s3 = the mapping (none for an empty file)
-        beqz    s2, 2f
-        li      a0, 0                   # mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        mv      a1, s2
-        li      a2, PROT_READ
-        li      a3, MAP_PRIVATE
-        mv      a4, s1
-        li      a5, 0
-        call    sys_mmap
+        la      a2, msg_mmap
+        call    map_file
         mv      s3, a0
-        la      a0, msg_mmap
-        mv      a1, s3
-        li      t0, -4096               # -4095..-1 is an error, anything else an address
-        bgeu    s3, t0, fail
-2:      mv      a0, s1                  # the mapping keeps the file; the descriptor can go
+        mv      a0, s1                  # the mapping keeps the file; the descriptor can go
         call    sys_close
 
         # The count: s4 = lines, s5 = words; t2 = 1 while inside a word.
@@ -78,30 +59,29 @@ _start:
         li      t2, 0
         mv      t0, s3                  # the next byte
         add     t1, s3, s2              # the end of the file
-3:      beq     t0, t1, 6f
+2:      beq     t0, t1, 5f
         lbu     t3, 0(t0)
         addi    t0, t0, 1
         li      t4, '\n'
-        bne     t3, t4, 4f
+        bne     t3, t4, 3f
         addi    s4, s4, 1
-4:      li      t4, ' '
-        beq     t3, t4, 5f
+3:      li      t4, ' '
+        beq     t3, t4, 4f
         addi    t4, t3, -'\t'           # \t \n \v \f \r are 9..13
         sltiu   t4, t4, 5
-        bnez    t4, 5f
-        bnez    t2, 3b                  # a byte inside a word
+        bnez    t4, 4f
+        bnez    t2, 2b                  # a byte inside a word
         li      t2, 1                   # the first byte of a word
         addi    s5, s5, 1
-        j       3b
-5:      li      t2, 0                   # white space ends a word
-        j       3b
+        j       2b
+4:      li      t2, 0                   # white space ends a word
+        j       2b
 
-6:      beqz    s3, 7f
-        mv      a0, s3
+5:      mv      a0, s3
         mv      a1, s2
-        call    sys_munmap
+        call    unmap_file
 
-7:      mv      a0, s2                  # s6 = the width: the digits of the byte count
+        mv      a0, s2                  # s6 = the width: the digits of the byte count
         call    digits
         mv      s6, a0
         mv      a0, s4
@@ -121,8 +101,6 @@ _start:
         call    print_nl
         li      a0, 0
         call    sys_exit
-
-fail:   call    die                     # a0 = message, a1 = -errno
 
 # digits(a0 = n) -> a0 = the number of decimal digits of n (1 for 0). A leaf. Clobbers: t0, t1.
 digits:

@@ -5,7 +5,7 @@
 import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
 import { EFAULT } from "../syscalls/errno.js";
-import { copy_from_user, copy_to_user } from "../syscalls/uaccess.js";
+import { charge_copy, copy_from_user, copy_to_user } from "../syscalls/uaccess.js";
 import type { file, file_operations } from "./file.js";
 
 /** Bytes moved between guest and host per step, so a huge write never needs a huge buffer. */
@@ -19,6 +19,7 @@ function console_write(k: Kernel, task: task_struct, f: file, buf: number, count
     const n = Math.min(CHUNK, count - done);
     const data = copy_from_user(task.mm!, task, buf + done, n);
     if (data === null) return done > 0 ? done : -EFAULT;
+    charge_copy(task.mm!, n);
     k.console.write(host, data);
     done += n;
   }
@@ -31,6 +32,7 @@ function console_read(k: Kernel, task: task_struct, _f: file, buf: number, count
   if (count === 0) return 0;
   const data = k.console.read(count);
   if (data.length === 0) return 0;
+  charge_copy(task.mm!, data.length);
   return copy_to_user(task.mm!, task, buf, data) === 0 ? data.length : -EFAULT;
 }
 

@@ -127,7 +127,7 @@ export function ihold(node: inode): inode {
   return node;
 }
 
-/** Evictions waiting for the page cache to drop an inode's pages (set by filemap.ts). */
+/** What eviction must also do: the page cache drops the inode's pages (registered by kernel/mm/truncate.ts). */
 export const evict_hooks: ((k: Kernel, node: inode) => void)[] = [];
 
 /**

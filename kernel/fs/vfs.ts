@@ -7,7 +7,8 @@
 // (kernel/mm/filemap.ts).
 
 import type { Kernel } from "../kernel.js";
-import { filemap_read, generic_perform_write, truncate_pagecache } from "../mm/filemap.js";
+import { filemap_read, generic_perform_write } from "../mm/filemap.js";
+import { truncate_pagecache } from "../mm/truncate.js";
 import type { task_struct } from "../proc/task.js";
 import {
   EACCES, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, ESPIPE,

@@ -62,7 +62,7 @@ function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<num
       rss[mm_counter(k.mem_map[pfn]!)]++;
     }
   }
-  if (mm.pgtables_bytes !== nTables * 4096) fail(`${mm.exe_name}: pgtables_bytes ${mm.pgtables_bytes} but ${nTables} page tables found`);
+  if (mm.pgtables_bytes !== (nTables - 1) * 4096) fail(`${mm.exe_name}: pgtables_bytes ${mm.pgtables_bytes} but ${nTables - 1} PTE tables found`);
   for (let c = 0; c < NR_MM_COUNTERS; c++) {
     if (c === 2) continue; // MM_SWAPENTS: no swap yet
     if (get_mm_counter(mm, c) !== rss[c]) fail(`${mm.exe_name}: RSS counter ${c} is ${get_mm_counter(mm, c)} but ${rss[c]} pages are mapped`);

@@ -11,7 +11,7 @@
 //                                            -> filemap_write_and_wait_range (page_mkclean, writepage)
 
 import type { file } from "../fs/file.js";
-import { vfs_fsync_range } from "./filemap.js";
+import { vfs_fsync_range } from "./page-writeback.js";
 import { MS_ASYNC, MS_INVALIDATE, MS_SYNC } from "./mman.js";
 import { PAGE_MASK } from "./mmap.js";
 import type { mm_struct } from "./mm_types.js";

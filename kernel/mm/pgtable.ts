@@ -110,25 +110,28 @@ export function pte_alloc(mm: mm_struct, va: number): number {
   return table.pfn * 4096 + pte_index(va) * 4;
 }
 
-/** Linux: pgd_alloc(): a zeroed root table. Returns its pfn, or -1 if out of memory. */
+/**
+ * Linux: pgd_alloc(): a zeroed root table. Returns its pfn, or -1 if out of memory. Like riscv's
+ * (a plain __get_free_page), it is not counted in pgtables_bytes: VmPTE and PageTables count the
+ * PTE tables only.
+ */
 export function pgd_alloc(mm: mm_struct): number {
   const k = mm.kernel;
   const table = alloc_page(k.zone);
   if (table === null) return -1;
   k.machine.ram.zeroFrame(table.pfn);
   SetPageTable(table);
-  mm.pgtables_bytes += 4096;
   mm.pgd = table.pfn;
   return table.pfn;
 }
 
-/** Free one page-table frame (Linux: pte_free / pgd_free). */
-function free_table(mm: mm_struct, pfn: number): void {
+/** Free one page-table frame (Linux: pte_free / pgd_free); only PTE tables were counted. */
+function free_table(mm: mm_struct, pfn: number, counted: boolean): void {
   const k = mm.kernel;
   const p = k.mem_map[pfn]!;
   BUG_ON(!PageTable(p), `freeing pfn ${hex(pfn)} as a page table, but it is not one`);
   ClearPageTable(p);
-  mm.pgtables_bytes -= 4096;
+  if (counted) mm.pgtables_bytes -= 4096;
   __free_pages(k.zone, p, 0);
 }
 
@@ -146,7 +149,7 @@ export function free_pgd_range(mm: mm_struct, start: number, end: number, stillM
     const pgd = ram.read32(entry);
     if ((pgd & PTE_V) === 0) continue;
     ram.write32(entry, 0);
-    free_table(mm, pte_pfn(pgd));
+    free_table(mm, pte_pfn(pgd), true);
   }
 }
 
@@ -156,7 +159,7 @@ export function pgd_free(mm: mm_struct): void {
   for (let i = 0; i < PTRS_PER_PTE; i++) {
     BUG_ON((ram.read32(mm.pgd * 4096 + i * 4) & PTE_V) !== 0, `pgd_free: pgd entry ${i} still points at a PTE table`);
   }
-  free_table(mm, mm.pgd);
+  free_table(mm, mm.pgd, false);
   mm.pgd = 0;
 }
 

@@ -1,10 +1,14 @@
-// Reverse-mapping bookkeeping for one page: who maps it (Linux: mm/rmap.c). For now the counts and the
-// anon/file identity; the walk from a page to every PTE mapping it (try_to_unmap) comes with reclaim.
+// Reverse-mapping bookkeeping for one page: who maps it (Linux: mm/rmap.c). The counts and the
+// anon/file identity, and one walk from a file page to every PTE mapping it (page_mkclean, for
+// writeback); the walk for anonymous pages (try_to_unmap) comes with reclaim.
 
+import type { Kernel } from "../kernel.js";
+import type { address_space } from "../fs/inode.js";
 import { VM_ACCESS_FLAGS, type vm_area_struct } from "./vma.js";
 import type { page } from "./page.js";
-import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from "./mm_types.js";
-import { PageSwapBacked, SetPageSwapBacked } from "./page.js";
+import { MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES, type mm_struct } from "./mm_types.js";
+import { PAGE_SIZE, PageSwapBacked, SetPageSwapBacked } from "./page.js";
+import { pte_dirty, pte_mkclean, pte_offset, pte_pfn, pte_present, pte_write, pte_wrprotect, set_pte_at } from "./pgtable.js";
 
 /** Linux: struct anon_vma: the identity shared by the anonymous pages of a VMA (and later its forks). */
 export class anon_vma {
@@ -76,4 +80,33 @@ export function page_remove_rmap(p: page): void {
 export function mm_counter(p: page): number {
   if (PageAnon(p)) return MM_ANONPAGES;
   return PageSwapBacked(p) ? MM_SHMEMPAGES : MM_FILEPAGES;
+}
+
+/** Linux: mm/internal.h vma_address(): the user address at which `vma` maps page `index` of its file, or -1. */
+function vma_address(vma: vm_area_struct, index: number): number {
+  const va = vma.vm_start + (index - vma.vm_pgoff) * PAGE_SIZE;
+  return va >= vma.vm_start && va < vma.vm_end ? va : -1;
+}
+
+/**
+ * Linux: page_mkclean() (rmap_walk_file over i_mmap): write-protect and clean every PTE that maps
+ * `p`, so the next write through a mapping faults and dirties the page again. Returns whether some
+ * PTE was dirty (the page was written through a mapping since the last writeback).
+ */
+export function page_mkclean(k: Kernel, p: page): boolean {
+  const mapping = p.mapping as address_space;
+  const ram = k.machine.ram;
+  let dirty = false;
+  for (const vma of mapping.i_mmap) {
+    const va = vma_address(vma, p.index);
+    if (va < 0) continue;
+    const mm = vma.vm_mm as mm_struct;
+    const ptep = pte_offset(ram, mm, va);
+    if (ptep < 0) continue;
+    const pte = ram.read32(ptep);
+    if (!pte_present(pte) || pte_pfn(pte) !== p.pfn) continue; // not mapped here, or a private copy
+    if (pte_dirty(pte)) dirty = true;
+    if (pte_dirty(pte) || pte_write(pte)) set_pte_at(mm, va, ptep, pte_wrprotect(pte_mkclean(pte)));
+  }
+  return dirty;
 }

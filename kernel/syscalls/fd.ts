@@ -8,7 +8,8 @@ import {
   set_close_on_exec,
 } from "../fs/fdtable.js";
 import { FMODE_READ, FMODE_WRITE, fput, get_file, type file } from "../fs/file.js";
-import { create_pipe_files, get_pipe_info, iov_iter, O_DIRECT, pipefifo_fops, type iovec } from "../fs/pipe.js";
+import { iov_iter, type iovec } from "../fs/iov_iter.js";
+import { create_pipe_files, get_pipe_info, O_DIRECT, pipefifo_fops } from "../fs/pipe.js";
 import {
   MAX_RW_COUNT, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_NOCTTY, O_NONBLOCK, O_TRUNC, vfs_read, vfs_write,
 } from "../fs/vfs.js";

@@ -1,35 +1,29 @@
-// System calls on names and whole files: the working directory (getcwd, chdir, fchdir), making and
-// removing names (mkdirat, unlinkat, renameat2, symlinkat, linkat, readlinkat), sizes and durability
-// (truncate64, ftruncate64, fsync, fdatasync, sync), positional I/O (pread64, pwrite64), permission
-// questions (faccessat, faccessat2), and the tables of statx (kernel/fs/stat.ts) and getdents64
-// (kernel/fs/readdir.ts). Linux: fs/namei.c, fs/open.c, fs/d_path.c, fs/sync.c, fs/read_write.c.
+// System calls on names: the working directory (getcwd, chdir, fchdir), making and removing names
+// (mkdirat, unlinkat, renameat2, symlinkat, linkat, readlinkat), permission questions (faccessat,
+// faccessat2), and the tables of statx (kernel/fs/stat.ts) and getdents64 (kernel/fs/readdir.ts).
+// Linux: fs/namei.c, fs/open.c, fs/d_path.c. Calls on a file's bytes by position or size (pread64,
+// truncate64, fsync, ...) are read_write.ts.
 //
 // A call that creates or removes a name resolves all but the last component (path_parent), then
 // looks the last one up without following it, and decides as Linux's VFS does before asking the
 // filesystem: "." and ".." are never created or removed, a directory is rmdir's and never unlink's,
 // /proc is a mount point (EBUSY) and another filesystem (EXDEV), and nothing is made inside it.
-// On riscv32 a 64-bit argument (a length, a position) takes two registers, low word first, with no
-// padding to an even register: ftruncate64(fd, lo, hi), pread64(fd, buf, count, lo, hi).
 
 import type { Kernel } from "../kernel.js";
-import { files_lookup_fd } from "../fs/fdtable.js";
-import { FMODE_LSEEK, FMODE_READ, FMODE_WRITE, MAX_LFS_FILESIZE, type file } from "../fs/file.js";
-import { S_IFDIR, S_ISDIR, S_ISLNK, S_ISREG, type inode } from "../fs/inode.js";
+import { S_IFDIR, S_ISDIR, S_ISLNK, type inode } from "../fs/inode.js";
 import { current_umask, fs_struct, path_parent, path_walk, task_pwd, type path } from "../fs/namei.js";
 import { sys_getdents64 } from "../fs/readdir.js";
 import {
   AT_EACCESS, AT_EMPTY_PATH, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, sys_statx, user_path_at, vfs_getattr,
 } from "../fs/stat.js";
-import { do_truncate, vfs_pread, vfs_pwrite, vfs_read } from "../fs/vfs.js";
-import { filemap_write_and_wait_range, ksys_sync } from "../mm/filemap.js";
 import { exit_hooks } from "../proc/exit.js";
 import { fork_hooks } from "../proc/fork.js";
 import type { task_struct } from "../proc/task.js";
 import {
-  EACCES, EBADF, EBUSY, EEXIST, EFAULT, EFBIG, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE, EROFS,
-  ESPIPE, EXDEV,
+  EACCES, EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, ERANGE, EROFS, EXDEV,
 } from "./errno.js";
 import { dirfd_path, getname } from "./fs.js";
+import { fdget } from "./read_write.js";
 import type { SyscallTable } from "./types.js";
 import { copy_to_user } from "./uaccess.js";
 
@@ -49,12 +43,6 @@ const RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 const X_OK = 1, W_OK = 2;
 
 const encoder = new TextEncoder();
-
-/** A 64-bit argument from its two registers (low, high), signed as loff_t. */
-const loff = (lo: number, hi: number): bigint => BigInt.asIntN(64, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
-
-/** Linux: fdget(): the file open at `fd`, or null. */
-const fdget = (task: task_struct, fd: number): file | null => (task.files === null ? null : files_lookup_fd(task.files, fd));
 
 /** The mount a path is on: procfs below /proc, the root filesystem elsewhere (Linux: path->mnt). */
 const mnt_of = (p: path): "proc" | "root" => (p.proc !== null ? "proc" : "root");
@@ -318,85 +306,6 @@ export function sys_readlinkat(k: Kernel, task: task_struct, dfd: number, pathna
   return copy_to_user(task.mm!, task, buf >>> 0, bytes) === 0 ? bytes.length : -EFAULT;
 }
 
-/** Linux: inode_newsize_ok(): a size the filesystem can hold. */
-const size_ok = (length: bigint): boolean => length <= MAX_LFS_FILESIZE;
-
-/**
- * Linux: do_sys_truncate() -> vfs_truncate(): the file `pathname` (links followed) becomes `length`
- * bytes. -EINVAL for a negative length or a non-regular file, -EISDIR for a directory, -EFBIG past
- * MAX_LFS_FILESIZE. A /proc file accepts and ignores it, as procfs's setattr does for root.
- */
-export function sys_truncate64(k: Kernel, task: task_struct, pathname: number, length: bigint): number {
-  if (length < 0n) return -EINVAL;
-  const name = getname(task, pathname);
-  if (typeof name === "number") return name;
-  const p = path_walk(k, task, task_pwd(k, task), name, { follow: true });
-  if (typeof p === "number") return p;
-  if (p.is_dir) return -EISDIR;
-  if (p.proc !== null) return 0;
-  if (!S_ISREG(p.inode!.i_mode)) return -EINVAL;
-  if (!size_ok(length)) return -EFBIG;
-  return do_truncate(k, p.inode!, Number(length));
-}
-
-/**
- * Linux: do_sys_ftruncate(): the file open at `fd` becomes `length` bytes. -EINVAL for a negative
- * length, and for a file that is not regular or not open for writing (O_RDONLY: -EINVAL, not EBADF);
- * -EBADF; -EFBIG.
- */
-export function sys_ftruncate64(k: Kernel, task: task_struct, fd: number, length: bigint): number {
-  if (length < 0n) return -EINVAL;
-  const f = fdget(task, fd);
-  if (f === null) return -EBADF;
-  const node = f.f_inode;
-  if (node === null || !S_ISREG(node.i_mode) || !(f.f_mode & FMODE_WRITE)) return -EINVAL;
-  if (!size_ok(length)) return -EFBIG;
-  return do_truncate(k, node, Number(length));
-}
-
-/**
- * Linux: do_fsync() -> vfs_fsync() -> ->fsync = file_write_and_wait_range() + the filesystem's
- * flush: the file's dirty pages go to the host, then the host file to its disk. fdatasync is the
- * same (vmos writes no metadata of its own). -EBADF; -EINVAL for files that cannot be synced (the
- * console, pipes, /proc: their file_operations have no ->fsync); -EIO once after a failed writeback.
- */
-export function do_fsync(k: Kernel, task: task_struct, fd: number): number {
-  const f = fdget(task, fd);
-  if (f === null) return -EBADF;
-  const node = f.f_inode;
-  if (node === null || node.i_op.fsync === undefined) return -EINVAL;
-  const err = filemap_write_and_wait_range(k, node.i_mapping);
-  const flushed = node.i_op.fsync(k, node);
-  return err < 0 ? err : flushed;
-}
-
-/**
- * Linux: ksys_pread64() / ksys_pwrite64(): read or write at `pos` without moving the file's position.
- * -EINVAL for a negative position (before the descriptor is looked at), -EBADF, -ESPIPE for the
- * console and pipes; the rest as read/write. A /proc file reads its snapshot at `pos` (seq_read
- * allows pread).
- */
-function sys_pread64(k: Kernel, task: task_struct, fd: number, buf: number, count: number, pos: bigint): number {
-  if (pos < 0n) return -EINVAL;
-  const f = fdget(task, fd);
-  if (f === null) return -EBADF;
-  if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
-  if (f.f_inode !== null || !(f.f_mode & FMODE_READ)) return vfs_pread(k, task, f, buf, count, Number(pos));
-  const saved = f.f_pos;
-  f.f_pos = pos;
-  const n = vfs_read(k, task, f, buf, count);
-  f.f_pos = saved;
-  return n;
-}
-
-function sys_pwrite64(k: Kernel, task: task_struct, fd: number, buf: number, count: number, pos: bigint): number {
-  if (pos < 0n) return -EINVAL;
-  const f = fdget(task, fd);
-  if (f === null) return -EBADF;
-  if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
-  return vfs_pwrite(k, task, f, buf, count, Number(pos));
-}
-
 /**
  * Linux: do_faccessat(): may the caller read (R_OK), write (W_OK), execute (X_OK) the file, or does
  * it exist (F_OK)? Everyone is root, so the answer is yes except X_OK on a file with no execute bit
@@ -420,18 +329,11 @@ export const NAMEI_SYSCALLS: SyscallTable = {
   35: (k, t, a) => sys_unlinkat(k, t, a[0]!, a[1]!, a[2]!),
   36: (k, t, a) => sys_symlinkat(k, t, a[0]!, a[1]!, a[2]!),
   37: (k, t, a) => sys_linkat(k, t, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!),
-  45: (k, t, a) => sys_truncate64(k, t, a[0]!, loff(a[1]!, a[2]!)),
-  46: (k, t, a) => sys_ftruncate64(k, t, a[0]!, loff(a[1]!, a[2]!)),
   48: (k, t, a) => do_faccessat(k, t, a[0]!, a[1]!, a[2]!, 0),
   49: (k, t, a) => sys_chdir(k, t, a[0]!),
   50: (k, t, a) => sys_fchdir(k, t, a[0]!),
   61: (k, t, a) => sys_getdents64(k, t, a[0]!, a[1]!, a[2]! >>> 0),
-  67: (k, t, a) => sys_pread64(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0, loff(a[3]!, a[4]!)),
-  68: (k, t, a) => sys_pwrite64(k, t, a[0]!, a[1]! >>> 0, a[2]! >>> 0, loff(a[3]!, a[4]!)),
   78: (k, t, a) => sys_readlinkat(k, t, a[0]!, a[1]!, a[2]!, a[3]!),
-  81: (k) => (ksys_sync(k), 0),
-  82: (k, t, a) => do_fsync(k, t, a[0]!),
-  83: (k, t, a) => do_fsync(k, t, a[0]!), // fdatasync
   276: (k, t, a) => sys_renameat2(k, t, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!),
   291: (k, t, a) => sys_statx(k, t, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!),
   439: (k, t, a) => do_faccessat(k, t, a[0]!, a[1]!, a[2]!, a[3]!),

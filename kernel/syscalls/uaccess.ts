@@ -3,6 +3,7 @@
 // user store would (demand paging, copy-on-write); a bad pointer gives -EFAULT, never a crash or a
 // signal. Like the MMU, a kernel write sets the PTE's A and D bits.
 
+import { COST } from "../../src/hw/clock.js";
 import { Cause } from "../../src/hw/trap.js";
 import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W } from "../../src/hw/sv32.js";
 import { do_page_fault } from "../mm/fault.js";
@@ -25,6 +26,8 @@ function user_page(mm: mm_struct, task: task_struct | null, va: number, write: b
       return pte_pfn(pte) * 4096;
     }
     if (attempt === 1) break;
+    // A fault taken by the kernel costs the same exception entry and return as a user one.
+    mm.kernel.machine.clock.advance(COST.trapEntry);
     const r = do_page_fault(mm, task, write ? Cause.StorePageFault : Cause.LoadPageFault, va, false);
     if (!r.ok) return -1;
   }
@@ -34,6 +37,11 @@ function user_page(mm: mm_struct, task: task_struct | null, va: number, write: b
 /** Linux: access_ok(): the range lies in user space without wrapping. */
 export function access_ok(va: number, len: number): boolean {
   return va >= 0 && len >= 0 && va + len <= TASK_SIZE;
+}
+
+/** The simulated time of copying `n` bytes between a user buffer and the kernel: copyPage per 4 KiB. */
+export function charge_copy(mm: mm_struct, n: number): void {
+  if (n > 0) mm.kernel.machine.clock.advance(Math.ceil((COST.copyPage * n) / 4096));
 }
 
 /** Linux: copy_to_user(): returns the number of bytes NOT copied (0 on success). */

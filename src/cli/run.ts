@@ -2,7 +2,7 @@
 // FILE is assembly (assembled in memory) or an ELF executable (vmos's or GNU's).
 
 import { createWriteStream, statSync, writeSync } from "node:fs";
-import { writeback_tunables } from "../../kernel/mm/filemap.js";
+import { writeback_tunables } from "../../kernel/mm/page-writeback.js";
 import { ExecError } from "../../kernel/proc/exec.js";
 import { KernelBug } from "../../kernel/bug.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";

@@ -4,16 +4,17 @@
 // is what survived the run. The same program can also run under qemu-riscv32 in the same kind of
 // directory (its cwd), as an oracle for address-independent output and file contents.
 //
-//   const root = tempRoot({ "data": "hello" });
+//   const root = tempRoot({ "data": "hello" });          (roots.ts)
 //   const { out, r } = runFiles(`${open("data", "O_RDWR")}  mv s0, a0\n...`, { root });
 //   expect(hostText(root, "data")).toBe(...);
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { constants, tmpdir } from "node:os";
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
 import { join } from "node:path";
 import { elfOf, runElf, type RunOptions, type RunResult } from "./kernel.js";
 import { QEMU } from "./oracle.js";
+import { SHOW_ROUTINES } from "./show.js";
 import { err, info, load, sc, scs, show, store } from "../kernel/mm-syscalls.helpers.js";
 
 // The mm tests' conventions: sc() for a system call, show to print a0, info for vmos_page_info.
@@ -170,24 +171,7 @@ _start:
 ${body}
   li a0, 0
   call sys_exit
-
-show:
-  addi sp, sp, -16
-  sw ra, 12(sp)
-  sw a0, 8(sp)
-  call print_hex
-  call print_nl
-  lw a0, 8(sp)
-  lw ra, 12(sp)
-  addi sp, sp, 16
-  ret
-
-info:
-  la a1, pi
-  li a7, SYS_PAGE_INFO
-  ecall
-  ret
-
+${SHOW_ROUTINES}
   .section .rodata
 ${rodata}
   .bss
@@ -214,32 +198,7 @@ export function runFiles(body: string, o: RunOptions & { root: string }): FilesR
   return { r, out: shownValues(r.stdout) };
 }
 
-// ---- The host side -------------------------------------------------------------------------------
-
-const parent = mkdtempSync(join(tmpdir(), "vmos-files-"));
-let roots = 0;
-
-/**
- * A new directory to be a guest's `/`, holding `files` (name -> contents; a Uint8Array, or text).
- * Names may contain directories. Everything lives under one directory per test file: removeRoots()
- * deletes it (call it in afterAll).
- */
-export function tempRoot(files: Record<string, string | Uint8Array> = {}, mode = 0o644): string {
-  const root = join(parent, `root${roots++}`);
-  mkdirSync(root);
-  for (const [name, data] of Object.entries(files)) {
-    const path = join(root, name);
-    mkdirSync(join(path, ".."), { recursive: true });
-    writeFileSync(path, data);
-    chmodSync(path, mode);
-  }
-  return root;
-}
-
-/** Delete every directory tempRoot() made. */
-export function removeRoots(): void {
-  rmSync(parent, { recursive: true, force: true });
-}
+// ---- The host side (the directories themselves: roots.ts) ---------------------------------------
 
 /** The host file's bytes now, or null if it does not exist. */
 export function hostBytes(root: string, name: string): Buffer | null {

@@ -3,7 +3,8 @@
 // minor fault per page instead; a page that is not cached yet costs the device's time either way.
 
 import { afterAll, describe, expect, it } from "vitest";
-import { mmap, open, pattern, removeRoots, runFiles, sc, show, tempRoot } from "../helpers/files.js";
+import { mmap, open, pattern, runFiles, sc, show } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 
 afterAll(removeRoots);
 

@@ -8,9 +8,10 @@ import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import { elfOf } from "../helpers/kernel.js";
 import { smapsBlock } from "../helpers/proc.js";
 import {
-  catFile, childStatus, FORK, hostText, info, load, loadb, mark, mmap, open, pattern, program, removeRoots, runFiles,
-  sc, sections, show, storeText, str, tempRoot, WAIT,
+  catFile, childStatus, FORK, hostText, info, load, loadb, mark, mmap, open, pattern, program, runFiles, sc, sections,
+  show, storeText, str, WAIT,
 } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 import { PI } from "./mm-syscalls.helpers.js";
 
 afterAll(removeRoots);

@@ -5,9 +5,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import {
-  childStatus, err, FORK, hostBytes, hostText, info, load, loadb, mmap, onSignal, open, pattern, presentMask, removeRoots,
-  runFiles, sc, scs, show, storeText, str, tempRoot, WAIT, writeText,
+  childStatus, err, FORK, hostBytes, hostText, info, load, loadb, mmap, onSignal, open, pattern, presentMask, runFiles,
+  sc, scs, show, storeText, str, WAIT, writeText,
 } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 import { PI } from "./mm-syscalls.helpers.js";
 import { SIGBUS } from "../helpers/signal.js";
 import { existsSync, readdirSync } from "node:fs";

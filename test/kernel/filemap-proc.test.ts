@@ -6,9 +6,8 @@
 
 import { afterAll, describe, expect, it } from "vitest";
 import { field } from "../helpers/proc.js";
-import {
-  catFile, load, mark, mmap, open, pattern, removeRoots, runFiles, sc, sections, storeText, tempRoot,
-} from "../helpers/files.js";
+import { catFile, load, mark, mmap, open, pattern, runFiles, sc, sections, storeText } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 
 afterAll(removeRoots);
 

@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { describeOracle, QEMU } from "../helpers/oracle.js";
 import {
-  childStatus, FORK, load, loadb, mmap, open, pattern, removeRoots, runFiles, runQemu, sc, scs, show, storeText, str,
-  tempRoot, WAIT, writeText,
+  childStatus, FORK, load, loadb, mmap, open, pattern, runFiles, runQemu, sc, scs, show, storeText, str, WAIT,
+  writeText,
 } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 
 afterAll(removeRoots);
 

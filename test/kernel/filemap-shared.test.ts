@@ -6,9 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import {
-  catFile, childStatus, err, FORK, hostBytes, hostText, load, loadb, mmap, open, pattern, removeRoots, runFiles, sc, scs,
-  show, store, storeText, str, tempRoot, WAIT, writeText,
+  catFile, childStatus, err, FORK, hostBytes, hostText, load, loadb, mmap, open, pattern, runFiles, sc, scs, show,
+  store, storeText, str, WAIT, writeText,
 } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 import { field } from "../helpers/proc.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

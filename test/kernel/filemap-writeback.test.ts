@@ -5,13 +5,14 @@
 
 import { afterAll, describe, expect, it } from "vitest";
 import type { Kernel } from "../../kernel/kernel.js";
-import { writeback_tunables } from "../../kernel/mm/filemap.js";
+import { writeback_tunables } from "../../kernel/mm/page-writeback.js";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import { field } from "../helpers/proc.js";
 import {
-  catFile, err, FORK, hostBytes, mark, mmap, open, pattern, removeRoots, runFiles, sc, scs, sections, shownValues, storeText,
-  tempRoot, WAIT, writeText,
+  catFile, err, FORK, hostBytes, mark, mmap, open, pattern, runFiles, sc, scs, sections, shownValues, storeText, WAIT,
+  writeText,
 } from "../helpers/files.js";
+import { removeRoots, tempRoot } from "../helpers/roots.js";
 
 afterAll(removeRoots);
 

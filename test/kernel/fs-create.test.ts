@@ -5,7 +5,8 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AT_FDCWD, AT_REMOVEDIR, E, O_CREAT, O_EXCL, O_RDWR, O_WRONLY, Script, SYS, tempRootEach } from "./fs-syscalls.helpers.js";
+import { AT_FDCWD, AT_REMOVEDIR, E, O_CREAT, O_EXCL, O_RDWR, O_WRONLY, Script, SYS } from "./fs-syscalls.helpers.js";
+import { tempRootEach } from "../helpers/roots.js";
 
 let root = "";
 tempRootEach("vmos-create-", (dir) => (root = dir));

@@ -5,8 +5,9 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  AT_FDCWD, E, O_APPEND, O_CREAT, O_DIRECTORY, O_RDONLY, O_RDWR, O_WRONLY, type Ref, Script, SYS, tempRootEach, u64,
+  AT_FDCWD, E, O_APPEND, O_CREAT, O_DIRECTORY, O_RDONLY, O_RDWR, O_WRONLY, type Ref, Script, SYS, u64,
 } from "./fs-syscalls.helpers.js";
+import { tempRootEach } from "../helpers/roots.js";
 
 let root = "";
 tempRootEach("vmos-io-", (dir) => (root = dir));

@@ -5,9 +5,9 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, dirents, E, O_CREAT, O_DIRECTORY, O_RDONLY, O_RDWR, Script,
-  statx, SYS, tempRootEach,
+  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, dirents, E, O_CREAT, O_DIRECTORY, O_RDONLY, O_RDWR, Script, statx, SYS,
 } from "./fs-syscalls.helpers.js";
+import { tempRootEach } from "../helpers/roots.js";
 
 let root = "";
 tempRootEach("vmos-stat-", (dir) => (root = dir));

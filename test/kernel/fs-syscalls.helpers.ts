@@ -10,18 +10,7 @@
 //
 // The same ELF runs under qemu-riscv32 for the oracle tests (s.elf(), parse()).
 
-import * as fs from "node:fs";
-import * as os from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach } from "vitest";
 import { elfOf, runElf, type RunOptions, type RunResult } from "../helpers/kernel.js";
-
-/** A fresh host directory (named `prefix`...) for each test of the file, handed to `use`; removed after. */
-export function tempRootEach(prefix: string, use: (dir: string) => void): void {
-  let dir = "";
-  beforeEach(() => use((dir = fs.mkdtempSync(join(os.tmpdir(), prefix)))));
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
-}
 
 /** Linux 5.15 riscv32 numbers of the calls these tests make. */
 export const SYS = {

@@ -7,8 +7,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_REMOVEDIR, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, E, F_OK, O_CREAT, O_DIRECTORY,
-  O_RDONLY, O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, Script, SYS, tempRootEach, W_OK, X_OK,
+  O_RDONLY, O_RDWR, R_OK, RENAME_EXCHANGE, RENAME_NOREPLACE, RENAME_WHITEOUT, Script, SYS, W_OK, X_OK,
 } from "./fs-syscalls.helpers.js";
+import { tempRootEach } from "../helpers/roots.js";
 
 let root = "";
 tempRootEach("vmos-fs-", (dir) => (root = dir));

@@ -10,6 +10,9 @@ import { load_elf_binary } from "../../kernel/proc/exec.js";
 import { task_struct } from "../../kernel/proc/task.js";
 import { Tracer } from "../../kernel/trace.js";
 import { elfOf, exit, runSource, START, type RunOptions, type RunResult } from "../helpers/kernel.js";
+import { show, SHOW_ROUTINES } from "../helpers/show.js";
+
+export { show };
 
 const EQU: Record<string, number> = {
   PROT_NONE: 0, PROT_READ: 1, PROT_WRITE: 2, PROT_EXEC: 4, PROT_RW: 3, PROT_GROWSDOWN: 0x0100_0000,
@@ -43,26 +46,7 @@ _start:
 const EPILOGUE = `
   li a0, 0
   call sys_exit
-
-# show(a0): print a0 as 0x%08x and a newline. Keeps a0 and every s register.
-show:
-  addi sp, sp, -16
-  sw ra, 12(sp)
-  sw a0, 8(sp)
-  call print_hex
-  call print_nl
-  lw a0, 8(sp)
-  lw ra, 12(sp)
-  addi sp, sp, 16
-  ret
-
-# info(a0 = vaddr): vmos_page_info(vaddr, pi) -> a0; the struct is at pi.
-info:
-  la a1, pi
-  li a7, SYS_PAGE_INFO
-  ecall
-  ret
-
+${SHOW_ROUTINES}
   .bss
   .align 4
 pi: .zero 32
@@ -100,9 +84,6 @@ export const load = (addr: number | string): string => `${arg(0, addr)}  lw a0, 
 
 /** Store `value` (a number) at `addr`. */
 export const store = (addr: number | string, value: number): string => `${arg(1, addr)}  li t5, ${value}\n  sw t5, 0(a1)\n`;
-
-/** Print a0. */
-export const show = "  call show\n";
 
 /** vmos_page_info(addr) and print words `fields` of the struct (0 pfn, 1 flags, 2 mapcount, 3 refcount, 4 vm_start, 5 vm_end, 6 vm_flags, 7 pte). */
 export function info(addr: number | string, ...fields: number[]): string {

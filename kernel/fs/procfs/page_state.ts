@@ -39,7 +39,7 @@ export interface node_stat {
   nr_dirty: number;
   nr_writeback: number;
   nr_shmem: number;
-  /** NR_PAGETABLE: page-table pages (vmos counts each mm's root table too, as mm->pgtables_bytes does). */
+  /** NR_PAGETABLE: PTE-table pages, the sum of every mm's pgtables_bytes (riscv does not count the root table). */
   nr_page_table_pages: number;
   nr_swapcached: number;
   /** NR_MLOCK (a zone item). */
