@@ -198,7 +198,7 @@ function mmap_region(mm: mm_struct, f: file | null, addr: number, len: number, v
 }
 
 /**
- * Linux: do_mmap() with file == NULL (vmos maps no files yet), then mm_populate() when MAP_POPULATE
+ * Linux: do_mmap() (anonymous memory, or the open file `f`), then mm_populate() when MAP_POPULATE
  * or VM_LOCKED ask for it, as vm_mmap_pgoff() does after dropping mmap_lock. The argument checks
  * come in Linux's order, so a call with several faults gets Linux's errno. `task` is charged with
  * the populate faults (null: nobody). Returns the address or -errno.

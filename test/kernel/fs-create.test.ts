@@ -65,3 +65,14 @@ describe("shutdown", () => {
     expect(r.run!.kernel.machine.hostdir!.openHandles).toBe(0);
   });
 });
+
+describe("/proc/self/status", () => {
+  it("shows the umask the process set", () => {
+    const s = new Script();
+    s.call(SYS_UMASK, 0o027);
+    const fd = s.call(SYS.openat, AT_FDCWD, s.str("/proc/self/status"), 0, 0);
+    s.call(SYS.read, fd, s.buf("status", 32), 32);
+    const r = s.run({ root });
+    expect(r.text("status").split("\n")[1]).toBe("Umask:\t0027");
+  });
+});

@@ -12,6 +12,7 @@ import { get_mm_rss } from "../../mm/mm_types.js";
 import { rlimit, RLIMIT_SIGPENDING } from "../../proc/rlimit.js";
 import { SIG_DFL, SIG_IGN, sigaddset, sigset_t, _NSIG } from "../../proc/signal_types.js";
 import type { task_struct } from "../../proc/task.js";
+import { current_umask } from "../namei.js";
 import { seq_file } from "../seq_file.js";
 import { task_mem } from "./task_mmu.js";
 
@@ -60,7 +61,7 @@ function collect_sigign_sigcatch(t: task_struct): { ign: sigset_t; cgt: sigset_t
 /** Linux: task_state(): Umask, State and the ids, FDSize, Groups and the pid-namespace lines. */
 function task_state(m: seq_file, t: task_struct): void {
   const ppid = t.parent?.pid ?? 0;
-  m.puts("Umask:\t0022\n");
+  m.puts(`Umask:\t${current_umask(t).toString(8).padStart(4, "0")}\n`);
   m.puts(`State:\t${get_task_state(t)}`);
   m.put_decimal_ull("\nTgid:\t", t.pid);
   m.put_decimal_ull("\nNgid:\t", 0);
