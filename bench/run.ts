@@ -6,8 +6,10 @@ import { benchFiles } from "./files.js";
 import { benchKernel } from "./kernel.js";
 import { benchProcesses } from "./processes.js";
 import { report } from "./report.js";
+import { benchSim } from "./sim.js";
 
 report("assembler", benchAssembler());
 report("machine and kernel", benchKernel());
 report("processes and address spaces", benchProcesses());
 report("files", benchFiles());
+report("vmos sim", benchSim());

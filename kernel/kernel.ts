@@ -13,6 +13,9 @@ export interface VmEvents {
   pgfault: number;
   pgmajfault: number;
   pgreuse: number;
+  /** Pages read from and written to swap (mm/page_io.c). */
+  pswpin: number;
+  pswpout: number;
 }
 
 export interface KernelOptions {
@@ -41,7 +44,7 @@ export class Kernel {
   zone!: zone;
   /** Linux: ZERO_PAGE / zero_pfn: the shared all-zero page mapped by read faults on anonymous memory. */
   zero_pfn = 0;
-  vm_events: VmEvents = { pgfault: 0, pgmajfault: 0, pgreuse: 0 };
+  vm_events: VmEvents = { pgfault: 0, pgmajfault: 0, pgreuse: 0, pswpin: 0, pswpout: 0 };
   /** Every live or zombie task by pid (Linux: the pid hash). */
   readonly tasks = new Map<number, task_struct>();
   current: task_struct | null = null;
@@ -50,6 +53,12 @@ export class Kernel {
   private readonly reported = new Set<string>();
   /** Instructions executed so far, all tasks. */
   instructions = 0;
+  /**
+   * Simulated cycles the CPU sat idle while some task waited for disk I/O (Linux: the iowait of
+   * /proc/stat's cpu line). Time a task spends waiting is its own (sched/core.ts task_iowait_cycles);
+   * this is only the time nothing else could run meanwhile: thrashing shows as this growing.
+   */
+  iowait_cycles = 0;
   /**
    * Programs the boot code hands over in memory, by path: exec falls back to these for a name the
    * filesystem lacks (tests use it). Returns the ELF bytes, or why not (errno).

@@ -15,11 +15,14 @@ import { fput } from "./fs/file.js";
 import { hostfs_mount } from "./fs/hostfs.js";
 import { set_fs_root, umount_root } from "./fs/namei.js";
 import { drop_page_cache } from "./mm/filemap.js";
+import { swapon } from "./mm/swapfile.js";
 import { ksys_sync, wb_workfn, writeback_due } from "./mm/page-writeback.js";
 import { do_exit, shell_status } from "./proc/exit.js";
 import { init_rlimits, max_threads_for } from "./proc/rlimit.js";
 import { task_struct } from "./proc/task.js";
-import { enqueue_task, schedule } from "./sched/core.js";
+import { run_kthread } from "./sched/kthread.js";
+import { policy_tick } from "./mm/vmscan_policy.js";
+import { enqueue_task, idle_until_io_completes, schedule, wake_up_io_sleepers } from "./sched/core.js";
 import type { Tracer } from "./trace.js";
 import { exit_to_user_mode, handle_trap, retry_interrupted_syscall } from "./trap.js";
 
@@ -42,6 +45,8 @@ export function start_kernel(machine: Machine, options: KernelOptions, trace: Tr
     if (typeof root === "number") throw new ExecError(-root, `cannot mount the root directory ${machine.hostdir.root}`);
     set_fs_root(k, root);
   }
+  // The boot scripts' `swapon -a`: the machine's swap disk, if it has one, becomes swap area 0.
+  if (machine.swap !== null) swapon(k, machine.swap.path ?? "/dev/vda2", machine.swap.path === null ? "partition" : "file");
   return k;
 }
 
@@ -98,16 +103,24 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
   const clock = k.machine.clock;
   let slice_left = 0; // instructions left in the current task's time slice
   for (;;) {
+    wake_up_io_sleepers(k); // disk requests that completed while the last task ran
     const prev = k.current;
     const task = schedule(k, slice_left <= 0);
     if (task !== prev || slice_left <= 0) slice_left = k.options.quantum;
     if (task === null) {
+      // Nothing runnable: the CPU idles (iowait) until some task's disk request completes.
+      if (idle_until_io_completes(k)) continue;
       // Every task sleeps and nothing can wake one: Linux would hang; vmos says so and stops.
       if (init.state === "TASK_INTERRUPTIBLE") {
         k.console.log("vmos: every process is asleep and nothing can wake them (deadlock)");
         outcome.reason = "deadlock";
       }
       break;
+    }
+    if (task.kthread !== null) {
+      run_kthread(k, task); // a kernel thread's turn (kswapd0): one step of its loop, no user code
+      slice_left = 0;
+      continue;
     }
     retry_interrupted_syscall(k, task); // a call that slept finishes before a signal interrupts it
     exit_to_user_mode(k, task); // Linux: pending signals are delivered on the way back to user mode
@@ -135,6 +148,7 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
       handle_trap(k, task);
     } else {
       clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
+      policy_tick(k); // a --policy that samples reference bits (aging, WSClock) does it on the tick
       slice_left = 0;
     }
     task.stime_cycles += clock.cycles - kstart;

@@ -3,10 +3,10 @@
 // do_page_fault() down to the PTE write. Events go to a sink (src/trace formats them); with tracing
 // off nothing is built: every call site is guarded by a plain boolean (`if (trace.fault) ...`).
 
-/** Event categories, chosen with --trace=fault,syscall,tlb,sched,mm. */
-export type TraceCategory = "fault" | "syscall" | "tlb" | "sched" | "mm" | "signal";
+/** Event categories, chosen with --trace=fault,syscall,tlb,sched,mm,signal,vmscan. */
+export type TraceCategory = "fault" | "syscall" | "tlb" | "sched" | "mm" | "signal" | "vmscan";
 
-export const TRACE_CATEGORIES: readonly TraceCategory[] = ["fault", "syscall", "tlb", "sched", "mm", "signal"];
+export const TRACE_CATEGORIES: readonly TraceCategory[] = ["fault", "syscall", "tlb", "sched", "mm", "signal", "vmscan"];
 
 /** One event. `enter`/`exit` bracket a kernel function; `note` is a leaf fact inside one. */
 export interface TraceEvent {
@@ -38,6 +38,8 @@ export class Tracer {
   sched = false;
   mm = false;
   signal = false;
+  /** Reclaim: kswapd waking and sleeping, balance_pgdat and direct reclaim, what each list gave, OOM kills. */
+  vmscan = false;
   /** Who is running and what time it is; the kernel keeps these current. */
   pid = 0;
   cycle: () => number = () => 0;

@@ -8,9 +8,8 @@ import { BUG_ON } from "./bug.js";
 import type { Kernel } from "./kernel.js";
 import { check_kernel } from "./mm/check.js";
 import { do_page_fault } from "./mm/fault.js";
-import { get_mm_counter, MM_ANONPAGES, MM_FILEPAGES, MM_SHMEMPAGES } from "./mm/mm_types.js";
-import { do_exit } from "./proc/exit.js";
-import { do_signal, force_sig_fault, signal_pending, SIGBUS, SIGILL, SIGKILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
+import { pagefault_out_of_memory } from "./mm/oom_kill.js";
+import { do_signal, force_sig_fault, signal_pending, SIGBUS, SIGILL, SIGSEGV, SIGTRAP } from "./proc/signal.js";
 import type { task_struct } from "./proc/task.js";
 import { wake_up_process } from "./sched/core.js";
 import { do_syscall } from "./syscalls/table.js";
@@ -103,19 +102,4 @@ export function exit_to_user_mode(k: Kernel, task: task_struct): void {
   BUG_ON(k.current !== task, "exit_to_user_mode: the task is not current (its registers are not the CPU's)");
   do_signal(k, task);
   if (k.options.check) check_kernel(k);
-}
-
-/**
- * Linux: pagefault_out_of_memory() -> out_of_memory(). Until the OOM killer arrives (reclaim issue),
- * the victim is the faulting task, reported in Linux's words.
- */
-function pagefault_out_of_memory(k: Kernel, task: task_struct): void {
-  const mm = task.mm!;
-  const kb = (pages: number): number => pages * 4;
-  k.console.log(
-    `Out of memory: Killed process ${task.pid} (${task.comm}) total-vm:${kb(mm.total_vm)}kB, ` +
-    `anon-rss:${kb(get_mm_counter(mm, MM_ANONPAGES))}kB, file-rss:${kb(get_mm_counter(mm, MM_FILEPAGES))}kB, ` +
-    `shmem-rss:${kb(get_mm_counter(mm, MM_SHMEMPAGES))}kB`,
-  );
-  do_exit(k, task, SIGKILL);
 }

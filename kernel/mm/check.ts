@@ -3,6 +3,10 @@
 // of a live mm, the zero page, or mapped by PTEs whose count equals its _mapcount + 1 and _refcount
 // plus one reference for each kernel object that holds it (a shmem object, the page cache, a pipe:
 // Kernel.page_holders), in which case it may be mapped by none.
+// Swap is recounted too: every slot's swap_map count equals the swap entries found in page tables
+// and shmem objects, SWAP_HAS_CACHE is set exactly for the slots whose page is in the swap cache,
+// and every mm's MM_SWAPENTS equals its swap PTEs. The reverse map must find every mapping: each
+// linked VMA is in the set of its anon_vma, file or shmem object.
 // The first inconsistency is thrown as a KernelBug naming it: a vmos bug, never a guest's fault.
 
 import { PTE_V } from "../../src/hw/sv32.js";
@@ -10,11 +14,15 @@ import { KernelBug } from "../bug.js";
 import { hex } from "../trace.js";
 import type { Kernel } from "../kernel.js";
 import { get_mm_counter, NR_MM_COUNTERS, TASK_SIZE, type mm_struct } from "./mm_types.js";
-import { PageReserved, PageSwapBacked, PageTable } from "./page.js";
+import { MM_SWAPENTS } from "./mm_types.js";
+import { PageReserved, PageSwapBacked, PageSwapCache, PageTable } from "./page.js";
 import { check_buddy } from "./page_alloc.js";
 import { pte_none, pte_pfn, pte_present, pte_special, PTRS_PER_PTE } from "./pgtable.js";
-import { mm_counter } from "./rmap.js";
+import { anon_vma, mm_counter, PageAnon } from "./rmap.js";
 import { shmem_inode_info, shmem_kernel_files, vma_is_shmem, vma_shmem } from "./shmem.js";
+import { swap_cache_entries } from "./swap_state.js";
+import { __swap_count, COUNT_CONTINUED, nr_swap_pages, swap_areas, SWAP_HAS_CACHE, SWAP_MAP_BAD, total_swap_pages } from "./swapfile.js";
+import { is_swap_pte, pte_to_swp_entry, swp_entry, swp_offset, swp_type, type swp_entry_t } from "./swapops.js";
 import { find_vma, validate_mm_rb } from "./vma_tree.js";
 
 function fail(what: string): never {
@@ -28,8 +36,20 @@ function live_mms(k: Kernel): mm_struct[] {
   return [...seen];
 }
 
+/** References to swap slots found so far (swap PTEs and shmem objects), by entry. */
+type SwapRefs = Map<swp_entry_t, number>;
+
+/** A swap entry found in a PTE or a shmem object must name a slot in use; count it. */
+function count_swap_ref(k: Kernel, entry: swp_entry_t, where: string, swaprefs: SwapRefs): void {
+  const si = swap_areas(k)[swp_type(entry)];
+  const offset = swp_offset(entry);
+  if (si === undefined || offset === 0 || offset >= si.max) fail(`${where} holds swap entry ${hex(entry)}, which names no slot`);
+  if (si.swap_map[offset] === 0) fail(`${where} holds swap entry ${hex(entry)}, whose slot is free`);
+  swaprefs.set(entry, (swaprefs.get(entry) ?? 0) + 1);
+}
+
 /** Walk one mm's page tables: count page-table frames and mapping references, check RSS and VMAs. */
-function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<number, number>): void {
+function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<number, number>, swaprefs: SwapRefs): void {
   const ram = k.machine.ram;
   const vmaProblem = validate_mm_rb(mm);
   if (vmaProblem !== null) fail(`VMA tree of ${mm.exe_name}: ${vmaProblem}`);
@@ -52,6 +72,12 @@ function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<num
       if (va >= TASK_SIZE) fail(`PTE for ${hex(va)} above TASK_SIZE in ${mm.exe_name}`);
       const vma = find_vma(mm, va);
       if (vma === null || vma.vm_start > va) fail(`PTE for ${hex(va)} in ${mm.exe_name} lies outside every VMA`);
+      if (is_swap_pte(pte)) {
+        if (vma.anon_vma === null) fail(`swap PTE at ${hex(va)} in ${mm.exe_name} lies in a VMA without an anon_vma`);
+        count_swap_ref(k, pte_to_swp_entry(pte), `the PTE at ${hex(va)} of ${mm.exe_name}`, swaprefs);
+        rss[MM_SWAPENTS]++;
+        continue;
+      }
       if (!pte_present(pte)) continue;
       const pfn = pte_pfn(pte);
       if (pte_special(pte)) {
@@ -64,8 +90,21 @@ function check_mm(k: Kernel, mm: mm_struct, tables: Set<number>, mapped: Map<num
   }
   if (mm.pgtables_bytes !== (nTables - 1) * 4096) fail(`${mm.exe_name}: pgtables_bytes ${mm.pgtables_bytes} but ${nTables - 1} PTE tables found`);
   for (let c = 0; c < NR_MM_COUNTERS; c++) {
-    if (c === 2) continue; // MM_SWAPENTS: no swap yet
-    if (get_mm_counter(mm, c) !== rss[c]) fail(`${mm.exe_name}: RSS counter ${c} is ${get_mm_counter(mm, c)} but ${rss[c]} pages are mapped`);
+    if (get_mm_counter(mm, c) !== rss[c]) {
+      fail(`${mm.exe_name}: RSS counter ${c} is ${get_mm_counter(mm, c)} but ${rss[c]} ${c === MM_SWAPENTS ? "swap entries are in its PTEs" : "pages are mapped"}`);
+    }
+  }
+  check_rmap_sets(mm);
+}
+
+/** Every VMA of `mm` is where the reverse map looks for its pages: its anon_vma's, file's or shmem object's set. */
+function check_rmap_sets(mm: mm_struct): void {
+  for (let v = mm.mmap; v !== null; v = v.vm_next) {
+    const where = `VMA ${hex(v.vm_start)}-${hex(v.vm_end)} of ${mm.exe_name}`;
+    if (v.anon_vma !== null && !(v.anon_vma as anon_vma).vmas.has(v)) fail(`${where} is missing from its anon_vma's set (rmap cannot find its pages)`);
+    if (vma_is_shmem(v) && !vma_shmem(v).i_mmap.has(v)) fail(`${where} is missing from its shmem object's i_mmap`);
+    const f = v.vm_file as { f_inode?: { i_mapping: { i_mmap: Set<unknown> } } | null } | null;
+    if (f?.f_inode && !f.f_inode.i_mapping.i_mmap.has(v)) fail(`${where} is missing from its file's i_mmap`);
   }
 }
 
@@ -85,7 +124,7 @@ function free_frames(k: Kernel): Set<number> {
  * and of SysV segments, held by those VMAs plus the segment (shmem_kernel_files). Each page knows its
  * place in its object. Returns the frames the objects hold, with who holds them.
  */
-function check_shmem(k: Kernel, mms: mm_struct[]): Map<number, string> {
+function check_shmem(k: Kernel, mms: mm_struct[], swaprefs: SwapRefs): Map<number, string> {
   const holders = new Map<shmem_inode_info, number>();
   for (const info of shmem_kernel_files(k).keys()) holders.set(info, 1);
   for (const mm of mms) {
@@ -106,18 +145,62 @@ function check_shmem(k: Kernel, mms: mm_struct[]): Map<number, string> {
       if (frames.has(p.pfn)) fail(`pfn ${hex(p.pfn)} is in shmem objects twice`);
       frames.set(p.pfn, who);
     }
+    for (const [index, entry] of info.swapped) {
+      if (info.pages.has(index)) fail(`${who} (${info.name}) has offset ${index} both in memory and in swap`);
+      count_swap_ref(k, entry, `${who} (${info.name}) offset ${index}`, swaprefs);
+    }
   }
   return frames;
 }
 
+/**
+ * Swap: each slot's count equals the references found (swaprefs); SWAP_HAS_CACHE is set exactly for
+ * the slots whose page is in the swap cache, and that page knows its entry; the free and total
+ * counts add up. A swap-cache page is swap-backed, and anonymous unless it is a shmem page on its way out.
+ */
+function check_swap(k: Kernel, swaprefs: SwapRefs): void {
+  const cache = swap_cache_entries(k);
+  let free = 0, total = 0;
+  for (const si of swap_areas(k)) {
+    total += si.pages;
+    let inuse = 0;
+    if (si.swap_map[0] !== SWAP_MAP_BAD) fail(`swap area ${si.type}: the header slot is not marked bad`);
+    for (let offset = 1; offset < si.max; offset++) {
+      const byte = si.swap_map[offset]!;
+      if (byte === 0) {
+        free++;
+        continue;
+      }
+      inuse++;
+      const entry = swp_entry(si.type, offset);
+      const count = __swap_count(k, entry);
+      const found = swaprefs.get(entry) ?? 0;
+      if (count !== found) fail(`swap slot ${offset}: swap_map counts ${count} references but ${found} swap entries refer to it`);
+      if ((byte & COUNT_CONTINUED) !== 0 && !si.continued.has(offset)) fail(`swap slot ${offset}: COUNT_CONTINUED without a continuation`);
+      const cached = cache.get(entry);
+      if (((byte & SWAP_HAS_CACHE) !== 0) !== (cached !== undefined)) {
+        fail(`swap slot ${offset}: SWAP_HAS_CACHE is ${byte & SWAP_HAS_CACHE ? "set" : "clear"} but the swap cache ${cached ? "has" : "lacks"} its page`);
+      }
+    }
+    if (inuse !== si.inuse_pages) fail(`swap area ${si.type}: ${inuse} slots in use but inuse_pages says ${si.inuse_pages}`);
+  }
+  if (free !== nr_swap_pages(k) || total !== total_swap_pages(k)) {
+    fail(`swap: ${free} free of ${total} slots, but nr_swap_pages ${nr_swap_pages(k)} of total_swap_pages ${total_swap_pages(k)}`);
+  }
+  for (const [entry, p] of cache) {
+    if (!PageSwapCache(p) || p.private !== entry) fail(`swap cache page pfn ${hex(p.pfn)} does not know its entry ${hex(entry)}`);
+    if (!PageAnon(p) && p.mapping !== null) fail(`swap cache page pfn ${hex(p.pfn)} is neither anonymous nor a shmem page on its way out`);
+  }
+}
+
 /** References held outside page tables: shmem objects (behind VMAs or SysV segments), and every registered holder. */
-function held_references(k: Kernel, mms: mm_struct[], free: Set<number>): Map<number, number> {
+function held_references(k: Kernel, mms: mm_struct[], free: Set<number>, swaprefs: SwapRefs): Map<number, number> {
   const held = new Map<number, number>();
   const hold = (pfn: number, who: string): void => {
     if (free.has(pfn)) fail(`pfn ${hex(pfn)} is free but still held by ${who}`);
     held.set(pfn, (held.get(pfn) ?? 0) + 1);
   };
-  for (const [pfn, who] of check_shmem(k, mms)) hold(pfn, who);
+  for (const [pfn, who] of check_shmem(k, mms, swaprefs)) hold(pfn, who);
   for (const holder of k.page_holders) for (const p of holder.pages()) hold(p.pfn, holder.name);
   return held;
 }
@@ -130,8 +213,10 @@ export function check_kernel(k: Kernel): void {
   const tables = new Set<number>();
   const mapped = new Map<number, number>();
   const mms = live_mms(k);
-  for (const mm of mms) check_mm(k, mm, tables, mapped);
-  const held = held_references(k, mms, free);
+  const swaprefs: SwapRefs = new Map();
+  for (const mm of mms) check_mm(k, mm, tables, mapped, swaprefs);
+  const held = held_references(k, mms, free, swaprefs);
+  check_swap(k, swaprefs);
   for (const p of k.mem_map) {
     const refs = mapped.get(p.pfn) ?? 0;
     const holds = held.get(p.pfn) ?? 0;

@@ -3,17 +3,23 @@
 // BOTH parent and child, the frame shared (refcount and mapcount up); the first write by either side
 // goes to do_wp_page. Shared mappings stay shared and writable.
 //
+// A swap entry is copied as it is: the child refers to the same slot (swap_duplicate), and whichever
+// process faults first reads the page into the swap cache, where the other finds it (Linux:
+// copy_nonpresent_pte()). A VMA with swapped-out pages always has an anon_vma, so it is copied.
+//
 // Only VMAs that hold anonymous pages (an anon_vma) are copied. A file mapping, shared anonymous
 // memory or a private mapping nobody has written yet loses nothing by starting empty in the child:
 // its pages are in the page cache or the shmem object, and the child's first touch faults them in
 // again (the same frames). Fork is cheaper for it; each such page costs the child a minor fault.
 
 import { hex } from "../trace.js";
-import { add_mm_counter, type mm_struct } from "./mm_types.js";
+import { add_mm_counter, MM_SWAPENTS, type mm_struct } from "./mm_types.js";
 import { get_page } from "./page.js";
 import { pte_alloc, pte_mkclean, pte_mkold, pte_none, pte_offset, pte_present, pte_write, pte_wrprotect } from "./pgtable.js";
 import { vm_normal_page } from "./memory.js";
 import { mm_counter, page_add_rmap } from "./rmap.js";
+import { swap_duplicate } from "./swapfile.js";
+import { pte_to_swp_entry } from "./swapops.js";
 import { VM_HUGETLB, VM_MAYWRITE, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, type vm_area_struct } from "./vma.js";
 
 /** Linux: is_cow_mapping(): private and could be written. */
@@ -45,9 +51,17 @@ export function copy_page_range(dst: mm_struct, src: mm_struct, src_vma: vm_area
       continue;
     }
     let pte = ram.read32(src_ptep);
-    if (pte_none(pte) || !pte_present(pte)) continue; // swap entries arrive with reclaim
+    if (pte_none(pte)) continue;
     const dst_ptep = pte_alloc(dst, va);
     if (dst_ptep < 0) return false;
+    if (!pte_present(pte)) {
+      // Linux: copy_nonpresent_pte(): a swap entry; the child shares the slot.
+      swap_duplicate(k, pte_to_swp_entry(pte));
+      add_mm_counter(dst, MM_SWAPENTS, 1);
+      ram.write32(dst_ptep, pte);
+      copied++;
+      continue;
+    }
     const p = vm_normal_page(src, pte);
     if (p !== null) {
       get_page(p);

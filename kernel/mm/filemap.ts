@@ -7,8 +7,9 @@
 //   write(fd) ──generic_perform_write─> user buffer ──copy──> page cache page, PG_dirty
 //   load/store through mmap(MAP_SHARED) ── the PTE maps the page cache page itself
 //
-// A cached page holds one reference for the page cache and one per PTE that maps it; the cache lets
-// go of a page on truncation, when its inode is evicted, or when memory runs short (shrink_page_cache).
+// A cached page holds one reference for the page cache and one per PTE that maps it, and sits on the
+// file LRU lists (swap.ts); the cache lets go of a page on truncation, when its inode is evicted, or
+// when reclaim takes it (vmscan.ts, swap_out.ts).
 // Dirty pages and their writeback (fsync, msync, sync, the flusher, shutdown) are page-writeback.ts;
 // truncation and eviction are truncate.ts.
 
@@ -19,12 +20,10 @@ import type { task_struct } from "../proc/task.js";
 import { EFAULT, EFBIG, EIO, ENOMEM } from "../syscalls/errno.js";
 import { charge_copy, copy_user_phys } from "../syscalls/uaccess.js";
 import type { mm_struct } from "./mm_types.js";
-import {
-  ClearPageActive, ClearPageDirty, ClearPageReferenced, PageActive, PageDirty, PageReferenced, SetPageActive, SetPageReferenced,
-  SetPageUptodate, type page,
-} from "./page.js";
-import { alloc_page, put_page } from "./page_alloc.js";
-import { clean_mapping_state, set_page_dirty, write_one_page, type WritebackTunables } from "./page-writeback.js";
+import { ClearPageDirty, ClearPageReferenced, SetPageUptodate, get_page, type page } from "./page.js";
+import { __alloc_pages, GFP_HIGHUSER_MOVABLE, put_page } from "./page_alloc.js";
+import { clean_mapping_state, set_page_dirty, type WritebackTunables } from "./page-writeback.js";
+import { lru_cache_add, mark_page_accessed } from "./swap.js";
 
 const PAGE_SIZE = 4096;
 
@@ -49,8 +48,6 @@ class page_cache_state {
   /** Linux: PGPGIN / PGPGOUT, in KiB: file data read from and written to the backing store. */
   pgpgin = 0;
   pgpgout = 0;
-  /** Linux: PGACTIVATE, pages mark_page_accessed() moved to the active list. */
-  pgactivate = 0;
 }
 
 const states = new WeakMap<Kernel, page_cache_state>();
@@ -97,11 +94,12 @@ function add_to_page_cache(k: Kernel, p: page, mapping: address_space, index: nu
   SetPageUptodate(p);
   mapping.i_pages.set(index, p);
   page_cache(k).mappings.add(mapping);
+  lru_cache_add(k, p);
 }
 
-/** A frame for the page cache; under memory pressure, clean cached pages are dropped first. */
+/** Linux: __page_cache_alloc(): a frame for the page cache (reclaiming, if memory is short). */
 function page_cache_alloc(k: Kernel): page | null {
-  return alloc_page(k.zone) ?? (shrink_page_cache(k, 32) > 0 ? alloc_page(k.zone) : null);
+  return __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
 }
 
 /** What read_cache_page() found: the page and whether it had to be read from the backing store. */
@@ -190,23 +188,6 @@ export function file_update_time(k: Kernel, node: inode): void {
 }
 
 /**
- * Linux: mark_page_accessed(), for page-cache pages read or written through read() and write():
- * inactive,unreferenced -> inactive,referenced -> active,unreferenced -> active,referenced. (Mapped
- * pages are referenced through their PTEs' A bits instead.) vmos has no LRU lists yet: PG_active
- * alone says which list the page would be on, and /proc/meminfo counts it there.
- */
-function mark_page_accessed(k: Kernel, p: page): void {
-  if (!PageActive(p) && PageReferenced(p)) {
-    SetPageActive(p); // Linux: activate_page()
-    ClearPageReferenced(p);
-    page_cache(k).pgactivate++;
-  } else if (!PageReferenced(p)) {
-    SetPageReferenced(p);
-  }
-}
-
-
-/**
  * Linux: filemap_read(): copy up to `count` bytes of the file from position `pos` into the user
  * buffer at `buf`, page by page through the page cache. Returns the bytes copied (0 at EOF), or
  * -EFAULT if nothing could be copied, -EIO, -ENOMEM.
@@ -220,9 +201,11 @@ export function filemap_read(k: Kernel, mm: mm_struct, task: task_struct, mappin
     const r = read_cache_page(k, mapping, index);
     if (typeof r === "number") return done > 0 ? done : r;
     const n = Math.min(PAGE_SIZE - offset, count - done, node.i_size - pos);
+    get_page(r.page); // Linux: the page is held while copy_to_user faults (and reclaims)
     const left = copy_user_phys(mm, task, buf + done, r.page.pfn * PAGE_SIZE + offset, n, true);
     charge_copy(mm, n - left);
     mark_page_accessed(k, r.page);
+    put_page(k.zone, r.page);
     done += n - left;
     pos += n - left;
     if (left > 0) return done > 0 ? done : -EFAULT;
@@ -255,12 +238,14 @@ export function generic_perform_write(k: Kernel, mm: mm_struct, task: task_struc
       p = typeof r === "number" ? null : r.page;
     }
     if (p === null) return done > 0 ? done : -ENOMEM;
+    get_page(p); // Linux: the page is held while copy_from_user faults (and reclaims)
     const left = copy_user_phys(mm, task, buf + done, p.pfn * PAGE_SIZE + offset, n, false);
     charge_copy(mm, n - left);
     if (n - left > 0) {
       set_page_dirty(k, p);
       mark_page_accessed(k, p);
     }
+    put_page(k.zone, p);
     done += n - left;
     pos += n - left;
     if (pos > node.i_size) node.i_size = pos;
@@ -276,33 +261,11 @@ export function delete_from_page_cache(k: Kernel, p: page): void {
   mapping.i_pages.delete(p.index);
   mapping.dirty.delete(p);
   ClearPageDirty(p);
-  ClearPageActive(p); // Linux: off the LRU before the last put
   ClearPageReferenced(p);
   p.mapping = null;
   if (mapping.i_pages.size === 0) page_cache(k).mappings.delete(mapping);
   clean_mapping_state(k, mapping);
   put_page(k.zone, p);
-}
-
-/**
- * Drop up to `nr` cached pages that no PTE maps, writing dirty ones back first: the page cache's
- * answer to memory pressure until reclaim proper (LRU lists, kswapd) exists. Returns pages freed.
- */
-export function shrink_page_cache(k: Kernel, nr: number): number {
-  const s = states.get(k);
-  if (s === undefined) return 0;
-  let freed = 0;
-  for (const mapping of [...s.mappings]) {
-    for (const p of [...mapping.i_pages.values()]) {
-      if (freed >= nr) return freed;
-      if (p._mapcount >= 0 || p._refcount !== 1) continue; // mapped or in use by someone
-      if (PageDirty(p) && write_one_page(k, p) < 0) continue;
-      delete_from_page_cache(k, p);
-      freed++;
-    }
-    clean_mapping_state(k, mapping);
-  }
-  return freed;
 }
 
 /**
@@ -328,7 +291,6 @@ export interface PageCacheStats {
   /** KiB read from and written to backing stores. */
   pgpgin: number;
   pgpgout: number;
-  pgactivate: number;
 }
 
 /** The page cache's event counters (all 0 before the first file is touched). */
@@ -336,7 +298,6 @@ export function page_cache_stats(k: Kernel): PageCacheStats {
   const s = states.get(k);
   return {
     nr_written: s?.nr_written ?? 0, nr_dirtied: s?.nr_dirtied ?? 0, pgpgin: s?.pgpgin ?? 0, pgpgout: s?.pgpgout ?? 0,
-    pgactivate: s?.pgactivate ?? 0,
   };
 }
 

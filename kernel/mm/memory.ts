@@ -5,8 +5,14 @@
 //       PTE empty, file VMA        -> do_fault            (read: do_read_fault, which first maps the cached
 //                                                          pages around the fault: do_fault_around;
 //                                                          private write: do_cow_fault; shared: do_shared_fault)
-//       PTE empty, shared memory   -> do_fault            (do_shmem_fault: the shmem object's page)
+//       PTE empty, shared memory   -> do_fault            (do_shmem_fault: the shmem object's page,
+//                                                          read back from swap if it went there)
+//       swap entry                 -> do_swap_page        (the swap cache's page, or a read from swap)
 //       present, write, read-only  -> do_wp_page          (reuse if we are the only user, else wp_page_copy)
+//
+// A fault that has to wait for the disk (a swap-in) installs its PTE first and then waits: a user
+// fault's task sleeps until the read completes (others run meanwhile) and runs the instruction again;
+// a fault taken inside the kernel (copy_to_user, populate) idles the machine until then.
 
 import { COST } from "../../src/hw/clock.js";
 import { PTE_D } from "../../src/hw/sv32.js";
@@ -15,17 +21,27 @@ import { f_mapping, type file } from "../fs/file.js";
 import { address_space } from "../fs/inode.js";
 import { file_update_time, filemap_map_pages, read_cache_page, size_pages, type cached_page } from "./filemap.js";
 import { set_page_dirty } from "./page-writeback.js";
+import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
-import { add_mm_counter, MM_ANONPAGES, MM_SHMEMPAGES, update_hiwater_rss, type mm_struct } from "./mm_types.js";
-import { get_page, page_count, page_mapcount, type page } from "./page.js";
-import { alloc_page, put_page } from "./page_alloc.js";
+import { add_mm_counter, MM_ANONPAGES, MM_SHMEMPAGES, MM_SWAPENTS, update_hiwater_rss, type mm_struct } from "./mm_types.js";
+import {
+  get_page, page_count, page_mapcount, PageMlocked, PageSwapCache, PageWriteback, SetPageDirty, type page,
+} from "./page.js";
+import { __alloc_pages, GFP_HIGHUSER_MOVABLE, put_page } from "./page_alloc.js";
+import { lru_cache_add_inactive_or_unevictable } from "./swap.js";
+import { io_wait_now, sleep_until } from "../sched/core.js";
+import { delete_from_swap_cache, free_swap_cache, read_swap_cache_async } from "./swap_state.js";
+import { __swap_count, free_swap_and_cache, swap_areas, swap_free, try_to_free_swap, vm_swap_full } from "./swapfile.js";
+import { pte_to_swp_entry, swp_offset, swp_type } from "./swapops.js";
 import {
   maybe_mkwrite, pfn_pte, pte_alloc, pte_mkdirty, pte_mkwrite, pte_mkspecial, pte_mkyoung, pte_none, pte_offset,
   pte_perms, pte_pfn, pte_present, pte_special, pte_write, set_pte_at, flush_tlb_page,
 } from "./pgtable.js";
-import { linear_page_index, mm_counter, page_add_new_anon_rmap, page_add_rmap, PageAnon, page_remove_rmap } from "./rmap.js";
-import { shmem_getpage, vma_is_shmem, vma_shmem } from "./shmem.js";
-import { VM_SHARED, VM_WRITE, vma_pages, type vm_area_struct } from "./vma.js";
+import {
+  linear_page_index, mm_counter, page_add_anon_rmap, page_add_new_anon_rmap, page_add_rmap, PageAnon, page_remove_rmap,
+} from "./rmap.js";
+import { shmem_getpage, shmem_inode_info, vma_is_shmem, vma_shmem, type shmem_fault_info } from "./shmem.js";
+import { VM_LOCKED, VM_SHARED, VM_WRITE, vma_pages, type vm_area_struct } from "./vma.js";
 
 const PAGE_SIZE = 4096;
 
@@ -55,6 +71,8 @@ interface vm_fault {
   /** Physical address of the PTE, and its value when the fault started. */
   ptep: number;
   orig_pte: number;
+  /** The cycle at which a disk read the fault needs completes; 0 when it needs none (vmos). */
+  io_done: number;
 }
 
 /** Linux: vma_is_anonymous() (!vma->vm_ops): private anonymous memory; no file, no shmem object. */
@@ -71,14 +89,26 @@ export function handle_mm_fault(vma: vm_area_struct, address: number, flags: num
   const k = mm.kernel;
   k.vm_events.pgfault++;
   if (k.trace.fault) k.trace.enter("fault", "handle_mm_fault");
-  const ret = __handle_mm_fault(vma, address, flags);
+  const vmf = __handle_mm_fault(vma, address, flags);
+  const ret = vmf === null ? VM_FAULT_OOM : handle_pte_fault(vmf);
   // Linux: mm_account_fault().
   if (task !== null && (ret & VM_FAULT_ERROR) === 0) {
     if (ret & VM_FAULT_MAJOR) task.maj_flt++;
     else task.min_flt++;
   }
   if (k.trace.fault) k.trace.exit("fault", "handle_mm_fault", ret ? `= ${faultName(ret)}` : "");
+  if (vmf !== null && vmf.io_done !== 0 && (ret & VM_FAULT_ERROR) === 0) wait_for_fault_io(k, task, flags, vmf.io_done);
   return ret;
+}
+
+/**
+ * Linux: the lock_page() a fault does on a page under read I/O. A user fault's task sleeps until
+ * the read completes and then runs the faulting instruction again (its PTE is in place already);
+ * a fault the kernel takes for itself cannot be suspended in vmos, so the machine waits.
+ */
+function wait_for_fault_io(k: Kernel, task: task_struct | null, flags: number, done: number): void {
+  if ((flags & FAULT_FLAG_USER) !== 0 && task !== null && task === k.current) sleep_until(k, task, done, "swap-in");
+  else io_wait_now(k, task, done);
 }
 
 function faultName(ret: number): string {
@@ -88,23 +118,23 @@ function faultName(ret: number): string {
   return names.filter(([bit]) => ret & bit).map(([, n]) => n).join("|");
 }
 
-function __handle_mm_fault(vma: vm_area_struct, address: number, flags: number): number {
+/** Linux: __handle_mm_fault(): the fault's vm_fault, with its PTE table allocated; null if out of memory. */
+function __handle_mm_fault(vma: vm_area_struct, address: number, flags: number): vm_fault | null {
   const mm = vma.vm_mm as mm_struct;
   const page_address = (address & ~0xfff) >>> 0;
   const ptep = pte_alloc(mm, page_address);
-  if (ptep < 0) return VM_FAULT_OOM;
-  const vmf: vm_fault = {
+  if (ptep < 0) return null;
+  return {
     vma, mm, address: page_address, flags, pgoff: linear_page_index(vma, page_address),
-    ptep, orig_pte: mm.kernel.machine.ram.read32(ptep),
+    ptep, orig_pte: mm.kernel.machine.ram.read32(ptep), io_done: 0,
   };
-  return handle_pte_fault(vmf);
 }
 
 /** Linux: handle_pte_fault(). */
 function handle_pte_fault(vmf: vm_fault): number {
   const { orig_pte } = vmf;
   if (pte_none(orig_pte)) return vma_is_anonymous(vmf.vma) ? do_anonymous_page(vmf) : do_fault(vmf);
-  if (!pte_present(orig_pte)) return VM_FAULT_SIGBUS; // swap entries arrive with reclaim
+  if (!pte_present(orig_pte)) return do_swap_page(vmf);
   let entry = orig_pte;
   if (vmf.flags & FAULT_FLAG_WRITE) {
     if (!pte_write(entry)) return do_wp_page(vmf);
@@ -120,7 +150,7 @@ function handle_pte_fault(vmf: vm_fault): number {
 /** A zeroed frame for user memory (Linux: alloc_zeroed_user_highpage_movable), or null. */
 function alloc_zeroed_user_page(mm: mm_struct): page | null {
   const k = mm.kernel;
-  const p = alloc_page(k.zone);
+  const p = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
   if (p === null) return null;
   k.machine.ram.zeroFrame(p.pfn);
   k.machine.clock.advance(COST.zeroPage);
@@ -153,6 +183,7 @@ function do_anonymous_page(vmf: vm_fault): number {
       if (vma.vm_flags & VM_WRITE) entry = pte_mkwrite(pte_mkdirty(entry));
       add_mm_counter(mm, MM_ANONPAGES, 1);
       page_add_new_anon_rmap(p, vma, vmf.address);
+      lru_cache_add_inactive_or_unevictable(k, p, vma);
       install_pte(vmf, entry, "");
     }
   }
@@ -167,16 +198,18 @@ function do_anonymous_page(vmf: vm_fault): number {
  */
 function do_shmem_fault(vmf: vm_fault): number {
   const { vma, mm } = vmf;
-  const p = shmem_getpage(mm.kernel, vma_shmem(vma), vmf.pgoff);
+  const fault: shmem_fault_info = { major: false, done: 0 };
+  const p = shmem_getpage(mm.kernel, vma_shmem(vma), vmf.pgoff, fault);
   if (p === "sigbus") return VM_FAULT_SIGBUS;
   if (p === "oom") return VM_FAULT_OOM;
+  vmf.io_done = fault.done;
   get_page(p);
   page_add_rmap(p);
   add_mm_counter(mm, MM_SHMEMPAGES, 1);
   let entry = pfn_pte(p.pfn, vma.vm_page_prot);
   if (vmf.flags & FAULT_FLAG_WRITE) entry = maybe_mkwrite(pte_mkdirty(entry), vma.vm_flags);
-  install_pte(vmf, entry, ` (shmem page ${vmf.pgoff})`);
-  return 0;
+  install_pte(vmf, entry, ` (shmem page ${vmf.pgoff}${fault.major ? ", from swap" : ""})`);
+  return fault.major ? VM_FAULT_MAJOR : 0;
 }
 
 /** Linux: do_fault(): a page of a file-backed VMA (the program's ELF image) or of shared memory. */
@@ -293,14 +326,85 @@ function do_cow_fault(vmf: vm_fault): number {
   const k = mm.kernel;
   const r = __do_fault(vmf);
   if (typeof r === "number") return r;
-  const p = alloc_page(k.zone);
+  get_page(r.page); // Linux: __do_fault() returns the page held: reclaim must not take it while we copy
+  const p = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
+  if (p !== null) {
+    k.machine.ram.copyFrame(p.pfn, r.page.pfn);
+    k.machine.clock.advance(COST.copyPage);
+  }
+  put_page(k.zone, r.page);
   if (p === null) return VM_FAULT_OOM;
-  k.machine.ram.copyFrame(p.pfn, r.page.pfn);
-  k.machine.clock.advance(COST.copyPage);
   add_mm_counter(mm, MM_ANONPAGES, 1);
   page_add_new_anon_rmap(p, vma, vmf.address);
+  lru_cache_add_inactive_or_unevictable(k, p, vma);
   install_pte(vmf, maybe_mkwrite(pte_mkdirty(pfn_pte(p.pfn, vma.vm_page_prot)), vma.vm_flags), ` (private copy of file page ${vmf.pgoff})`);
   return r.major ? VM_FAULT_MAJOR : 0;
+}
+
+/**
+ * Linux 5.15: reuse_swap_page(): may a write fault make this swap-cache page ours? Only if nothing
+ * else maps it and no other PTE or shmem object refers to its slot (mapcount + swap count <= 1).
+ * Then it also leaves the swap cache (its slot is freed once our PTE's reference goes) and is dirty:
+ * memory has the only up-to-date copy.
+ */
+function reuse_swap_page(k: Kernel, p: page): boolean {
+  const count = page_mapcount(p) + (PageSwapCache(p) ? __swap_count(k, p.private) : 0);
+  if (count === 1 && PageSwapCache(p) && !PageWriteback(p)) {
+    delete_from_swap_cache(k, p);
+    SetPageDirty(p);
+  }
+  return count <= 1;
+}
+
+/**
+ * Linux 5.15: do_swap_page(): the PTE holds a swap entry. The swap cache may still have the page
+ * (a minor fault); if not, it is read from its slot into a new page that enters the swap cache (a
+ * major fault: pgmajfault, and the task sleeps for the read). Either way the PTE maps the page now,
+ * MM_SWAPENTS becomes MM_ANONPAGES again and the PTE's slot reference is dropped; the page keeps its
+ * slot in the swap cache (so it can be dropped again without a write) unless a write fault may reuse
+ * it, swap is more than half full, or the VMA is locked. A write that may not reuse it copies it.
+ */
+function do_swap_page(vmf: vm_fault): number {
+  const { vma, mm } = vmf;
+  const k = mm.kernel;
+  const entry = pte_to_swp_entry(vmf.orig_pte);
+  const si = swap_areas(k)[swp_type(entry)];
+  if (si === undefined || swp_offset(entry) === 0 || swp_offset(entry) >= si.max) {
+    // Linux: print_bad_pte() + VM_FAULT_SIGBUS: a corrupt PTE kills the process, not the kernel.
+    k.report_once(`bad swap pte ${vmf.orig_pte}`, () => `swap_info_get: Bad swap file entry ${hex(entry)}`);
+    return VM_FAULT_SIGBUS;
+  }
+  if (k.trace.fault) k.trace.enter("fault", "do_swap_page", `entry ${hex(entry)}`);
+  let ret = 0;
+  const r = read_swap_cache_async(k, entry);
+  if (r === null) ret = VM_FAULT_OOM;
+  else {
+    const p = r.page; // with a reference for us, which becomes the PTE's
+    if (r.major) {
+      ret = VM_FAULT_MAJOR;
+      k.vm_events.pgmajfault++;
+    }
+    vmf.io_done = r.done; // our read, or another fault's still in flight
+    add_mm_counter(mm, MM_ANONPAGES, 1);
+    add_mm_counter(mm, MM_SWAPENTS, -1);
+    let pte = pfn_pte(p.pfn, vma.vm_page_prot);
+    if ((vmf.flags & FAULT_FLAG_WRITE) && reuse_swap_page(k, p)) {
+      pte = maybe_mkwrite(pte_mkdirty(pte), vma.vm_flags);
+      vmf.flags &= ~FAULT_FLAG_WRITE;
+      ret |= VM_FAULT_WRITE;
+    }
+    install_pte(vmf, pte, r.major ? " (read from swap)" : " (from the swap cache)");
+    vmf.orig_pte = pte;
+    page_add_anon_rmap(p, vma, vmf.address);
+    swap_free(k, entry);
+    if (vm_swap_full(k) || (vma.vm_flags & VM_LOCKED) || PageMlocked(p)) try_to_free_swap(k, p);
+    if (vmf.flags & FAULT_FLAG_WRITE) {
+      ret |= do_wp_page(vmf);
+      if (ret & VM_FAULT_ERROR) ret &= VM_FAULT_ERROR;
+    }
+  }
+  if (k.trace.fault) k.trace.exit("fault", "do_swap_page", ret ? `= ${faultName(ret)}` : "");
+  return ret;
 }
 
 /** Linux: vm_normal_page(): the struct page behind a PTE, or null for special PTEs (the zero page). */
@@ -331,6 +435,7 @@ function do_wp_page(vmf: vm_fault): number {
     wp_page_reuse(vmf);
     ret = 0;
   } else {
+    if (old !== null) get_page(old); // Linux: held across wp_page_copy(), whose allocation may reclaim
     ret = wp_page_copy(vmf, old);
   }
   if (k.trace.fault) k.trace.exit("fault", "do_wp_page", ret ? `= ${faultName(ret)}` : "");
@@ -354,28 +459,36 @@ function wp_page_copy(vmf: vm_fault, old: page | null): number {
   if (old === null) {
     fresh = alloc_zeroed_user_page(mm);
   } else {
-    fresh = alloc_page(k.zone);
+    fresh = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
     if (fresh !== null) {
       k.machine.ram.copyFrame(fresh.pfn, old.pfn);
       k.machine.clock.advance(COST.copyPage);
     }
   }
-  if (fresh === null) return VM_FAULT_OOM;
+  if (fresh === null) {
+    if (old !== null) put_page(k.zone, old); // do_wp_page's hold
+    return VM_FAULT_OOM;
+  }
   if (k.trace.fault) k.trace.note("fault", `wp_page_copy ${old ? `pfn ${hex(old.pfn)}` : "zero page"} -> pfn ${hex(fresh.pfn)}`);
   if (old !== null && !PageAnon(old)) add_mm_counter(mm, mm_counter(old), -1);
   if (old === null || !PageAnon(old)) add_mm_counter(mm, MM_ANONPAGES, 1);
   page_add_new_anon_rmap(fresh, vma, vmf.address);
+  lru_cache_add_inactive_or_unevictable(k, fresh, vma);
   install_pte(vmf, maybe_mkwrite(pte_mkdirty(pfn_pte(fresh.pfn, vma.vm_page_prot)), vma.vm_flags), "");
   if (old !== null) {
     page_remove_rmap(old);
+    free_swap_cache(k, old); // a swapped-in page nobody else needs leaves the swap cache with its slot
     put_page(k.zone, old);
+    put_page(k.zone, old); // do_wp_page's hold
   }
   return VM_FAULT_WRITE;
 }
 
 /**
  * Linux: zap_pte_range() over [start, end): clear every PTE, drop the pages' mappings and references,
- * and fix the RSS counters. The caller flushes the TLB and frees page tables.
+ * and fix the RSS counters. A swap entry drops its slot reference (free_swap_and_cache); a page
+ * that leaves its last mapping leaves the swap cache too if no one needs its slot (Linux:
+ * free_pages_and_swap_cache). The caller flushes the TLB and frees page tables.
  */
 export function zap_page_range(mm: mm_struct, start: number, end: number): void {
   const k = mm.kernel;
@@ -390,17 +503,24 @@ export function zap_page_range(mm: mm_struct, start: number, end: number): void 
     const pte = ram.read32(ptep);
     if (pte_none(pte)) continue;
     ram.write32(ptep, 0);
-    if (!pte_present(pte)) continue;
+    if (!pte_present(pte)) {
+      add_mm_counter(mm, MM_SWAPENTS, -1); // a swap entry
+      free_swap_and_cache(k, pte_to_swp_entry(pte));
+      continue;
+    }
     const p = vm_normal_page(mm, pte);
     if (p === null) continue;
     if (!counted) {
       update_hiwater_rss(mm);
       counted = true;
     }
-    // Linux: zap_pte_range(): a file page written through this PTE keeps its dirt for writeback.
+    // Linux: zap_pte_range(): a file or shmem page written through this PTE keeps its dirt (for
+    // writeback, or so that reclaim swaps it rather than dropping it).
     if ((pte & PTE_D) !== 0 && p.mapping instanceof address_space) set_page_dirty(k, p);
+    else if ((pte & PTE_D) !== 0 && p.mapping instanceof shmem_inode_info) SetPageDirty(p);
     add_mm_counter(mm, mm_counter(p), -1);
     page_remove_rmap(p);
+    free_swap_cache(k, p);
     put_page(k.zone, p);
   }
 }

@@ -4,7 +4,9 @@
 //   PTE present (PROT_NONE included, the zero page included)        1
 //   PTE empty, private anonymous memory                              0 (a fault would make a new page)
 //   PTE empty, shared anonymous memory                               1 if the shmem object has the page
-//   PTE holds a swap entry                                           0 (1 once the swap cache exists)
+//                                                                      (or it is swapped out and still in
+//                                                                      the swap cache)
+//   PTE holds a swap entry                                           1 if the page is in the swap cache
 
 import type { task_struct } from "../proc/task.js";
 import { PAGE_MASK } from "./mmap.js";
@@ -12,6 +14,8 @@ import { TASK_SIZE, type mm_struct } from "./mm_types.js";
 import { pte_none, pte_offset, pte_present } from "./pgtable.js";
 import { linear_page_index } from "./rmap.js";
 import { shmem_find_page, vma_is_shmem, vma_shmem } from "./shmem.js";
+import { lookup_swap_cache } from "./swap_state.js";
+import { pte_to_swp_entry } from "./swapops.js";
 import { copy_to_user } from "../syscalls/uaccess.js";
 import { find_vma } from "./vma_tree.js";
 import type { vm_area_struct } from "./vma.js";
@@ -21,16 +25,18 @@ const ENOMEM = 12, EFAULT = 14, EINVAL = 22;
 
 /** Linux: mincore_pte_range() and __mincore_unmapped_range(): the residency byte of the page at addr. */
 function mincore_page(mm: mm_struct, vma: vm_area_struct, addr: number): number {
-  const ram = mm.kernel.machine.ram;
+  const k = mm.kernel;
+  const ram = k.machine.ram;
   const ptep = pte_offset(ram, mm, addr);
   const pte = ptep < 0 ? 0 : ram.read32(ptep);
   if (pte_present(pte)) return 1;
   if (pte_none(pte)) {
     // Linux: mincore_page(vma->vm_file->f_mapping, pgoff) for a file; anonymous memory has none.
-    if (vma_is_shmem(vma)) return shmem_find_page(vma_shmem(vma), linear_page_index(vma, addr)) !== null ? 1 : 0;
+    if (vma_is_shmem(vma)) return shmem_find_page(k, vma_shmem(vma), linear_page_index(vma, addr)) !== null ? 1 : 0;
     return 0;
   }
-  return 0; // a swap entry: resident only while in the swap cache, which vmos does not have yet
+  // A swap entry: Linux's mincore_page(swap_address_space(entry), swp_offset(entry)).
+  return lookup_swap_cache(k, pte_to_swp_entry(pte)) !== null ? 1 : 0;
 }
 
 /**

@@ -1,16 +1,28 @@
 // Linux: mm/mlock.c. mlock() promises that a range stays in memory: its VMAs get VM_LOCKED (split
 // and merged like mprotect's), mm->locked_vm counts their pages, and every page is faulted in now
 // (__mm_populate): writable private pages with write faults, so each is the process's own and no
-// later fault is needed. Reclaim must then leave them alone (when it exists: it will check
-// VM_LOCKED; vmos does not set PG_mlocked or keep an unevictable list yet).
+// later fault is needed. Each page is then mlocked (PG_mlocked) and moves to the unevictable LRU
+// list (swap.ts), which reclaim never scans; a new anonymous page of a locked VMA goes there at its
+// fault, and a page reclaim finds mapped by a locked VMA is moved there then ("culled").
+//
+// munlock() clears PG_mlocked and puts the pages back on the evictable lists. A page whose last
+// locked mapping goes away another way (munmap, exit) keeps PG_mlocked until it is freed or until
+// reclaim next runs and finds no locked VMA mapping it (vmscan.ts check_move_unevictable_pages);
+// Linux clears it at once in page_remove_rmap().
 //
 // mlock2(MLOCK_ONFAULT) and mlockall(MCL_ONFAULT) add VM_LOCKONFAULT: lock pages as they are faulted
 // in, without populating. mlockall(MCL_FUTURE) puts VM_LOCKED in mm->def_flags, so every later mmap
 // and brk is locked too. Unlike mprotect, mlock rounds: the range is widened to whole pages.
 // RLIMIT_MEMLOCK does not apply: vmos runs everything as root (CAP_IPC_LOCK).
 
+import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
 import { __mm_populate, mm_populate } from "./gup.js";
+import { vm_normal_page } from "./memory.js";
+import { ClearPageMlocked, TestClearPageMlocked, TestSetPageMlocked, type page } from "./page.js";
+import { pte_offset, pte_present } from "./pgtable.js";
+import { rmap_walk } from "./rmap.js";
+import { isolate_lru_page, lru_pages, putback_lru_page, LRU_UNEVICTABLE } from "./swap.js";
 import { MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT, MLOCK_ONFAULT } from "./mman.js";
 import { PAGE_ALIGN, PAGE_MASK } from "./mmap.js";
 import { TASK_SIZE, type mm_struct } from "./mm_types.js";
@@ -55,6 +67,48 @@ function apply_vma_lock_flags(mm: mm_struct, start: number, len: number, flags: 
     mlock_fixup(mm, v, prev, nstart, tmp, (v.vm_flags & ~VM_LOCKED_MASK) | flags));
 }
 
+/**
+ * Linux: mlock_vma_page(): a page mapped by a VM_LOCKED VMA becomes mlocked (unevictable_pgs_mlocked)
+ * and moves to the unevictable list, if it is on the LRU (isolated pages go there when put back).
+ */
+export function mlock_vma_page(k: Kernel, p: page): void {
+  if (TestSetPageMlocked(p)) return;
+  k.zone.lruvec.events.unevictable_pgs_mlocked++;
+  if (isolate_lru_page(k, p)) putback_lru_page(k, p);
+}
+
+/** Linux: munlock_vma_page(): the page is evictable again (unevictable_pgs_munlocked). */
+export function munlock_vma_page(k: Kernel, p: page): void {
+  if (!TestClearPageMlocked(p)) return;
+  k.zone.lruvec.events.unevictable_pgs_munlocked++;
+  if (isolate_lru_page(k, p)) putback_lru_page(k, p);
+}
+
+/**
+ * Linux: populate_vma_page_range()'s FOLL_MLOCK / munlock_vma_pages_range(): (un)lock every page
+ * present in [start, end) of the VMAs there that are VM_LOCKED (lock) or were just unlocked.
+ */
+function mlock_pages_range(mm: mm_struct, start: number, end: number, lock: boolean): void {
+  const k = mm.kernel;
+  const ram = k.machine.ram;
+  for (let vma = find_vma(mm, start); vma !== null && vma.vm_start < end; vma = vma.vm_next) {
+    if (lock && (vma.vm_flags & VM_LOCKED) === 0) continue;
+    for (let va = Math.max(start, vma.vm_start); va < Math.min(end, vma.vm_end); va += 4096) {
+      const ptep = pte_offset(ram, mm, va);
+      if (ptep < 0) {
+        va = (Math.floor(va / 0x40_0000) + 1) * 0x40_0000 - 4096; // no PTE table: on to the next 4 MiB
+        continue;
+      }
+      const pte = ram.read32(ptep);
+      if (!pte_present(pte)) continue;
+      const p = vm_normal_page(mm, pte);
+      if (p === null) continue;
+      if (lock) mlock_vma_page(k, p);
+      else munlock_vma_page(k, p);
+    }
+  }
+}
+
 /** Linux: __mlock_posix_error_return(): POSIX wants ENOMEM for an unmapped page and EAGAIN for no memory. */
 function __mlock_posix_error_return(retval: number): number {
   if (retval === -EFAULT) return -ENOMEM;
@@ -74,6 +128,7 @@ export function do_mlock(mm: mm_struct, task: task_struct | null, start: number,
   const error = apply_vma_lock_flags(mm, start, len, flags);
   if (error) return error;
   const populated = __mm_populate(mm, task, start, len, false);
+  mlock_pages_range(mm, start, start + len, true);
   return populated < 0 ? __mlock_posix_error_return(populated) : 0;
 }
 
@@ -93,7 +148,9 @@ export function sys_munlock(mm: mm_struct, start: number, len: number): number {
   start >>>= 0;
   len = PAGE_ALIGN((len >>> 0) + (start & ~PAGE_MASK));
   start = (start & PAGE_MASK) >>> 0;
-  return apply_vma_lock_flags(mm, start, len, 0);
+  const error = apply_vma_lock_flags(mm, start, len, 0);
+  if (error === 0) mlock_pages_range(mm, start, start + len, false);
+  return error;
 }
 
 /**
@@ -124,12 +181,37 @@ function apply_mlockall_flags(mm: mm_struct, flags: number): void {
 export function sys_mlockall(mm: mm_struct, task: task_struct | null, flags: number): number {
   if (flags === 0 || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT)) || flags === MCL_ONFAULT) return -EINVAL;
   apply_mlockall_flags(mm, flags);
-  if (flags & MCL_CURRENT) mm_populate(mm, task, 0, TASK_SIZE);
+  if (flags & MCL_CURRENT) {
+    mm_populate(mm, task, 0, TASK_SIZE);
+    mlock_pages_range(mm, 0, TASK_SIZE, true);
+  }
   return 0;
 }
 
 /** Linux: SYSCALL_DEFINE0(munlockall). */
 export function sys_munlockall(mm: mm_struct): number {
   apply_mlockall_flags(mm, 0);
+  mlock_pages_range(mm, 0, TASK_SIZE, false);
   return 0;
+}
+
+/**
+ * Linux: check_move_unevictable_pages(), run before each reclaim: an mlocked page that no locked VMA
+ * maps any more (its locked mapping was unmapped, or its process exited, while something else still
+ * holds the page) is munlocked and goes back to the evictable lists (unevictable_pgs_rescued). Linux
+ * does this at once in page_remove_rmap(); vmos catches up here.
+ */
+export function check_move_unevictable_pages(k: Kernel): void {
+  const lv = k.zone.lruvec;
+  if (lv.nr[LRU_UNEVICTABLE] === 0) return;
+  for (const p of [...lru_pages(lv, LRU_UNEVICTABLE)]) {
+    lv.events.unevictable_pgs_scanned++;
+    let locked = false;
+    rmap_walk(k, p, (vma) => !(locked = (vma.vm_flags & VM_LOCKED) !== 0));
+    if (locked) continue;
+    isolate_lru_page(k, p);
+    ClearPageMlocked(p);
+    lv.events.unevictable_pgs_rescued++;
+    putback_lru_page(k, p);
+  }
 }

@@ -42,7 +42,7 @@ export function flush_tlb_range(mm: mm_struct, start: number, end: number): void
 /**
  * Linux: change_protection() -> change_pte_range(): give every present PTE in [start, end) of `vma`
  * the rights `newprot` (pte_modify), keeping its frame, A, D and the special bit; empty and swap PTEs
- * stay as they are. Flushes the TLB for the range if anything changed. Returns the pages changed.
+ * stay as they are (a swapped page gets the VMA's rights when do_swap_page maps it again). Flushes the TLB for the range if anything changed. Returns the pages changed.
  */
 export function change_protection(vma: vm_area_struct, start: number, end: number, newprot: number): number {
   const mm = vma.vm_mm as mm_struct;

@@ -30,7 +30,8 @@ const ENOMEM = 12, EFAULT = 14, EINVAL = 22;
 
 /**
  * Linux: move_page_tables() -> move_ptes(): move the PTEs of [old_addr, old_addr+len) to the same
- * offsets from new_addr (same frames, rights, A and D bits) and flush the old range from the TLB.
+ * offsets from new_addr (same frames, rights, A and D bits; a swap entry moves as it is, its slot and
+ * counts unchanged) and flush the old range from the TLB.
  * Returns the bytes moved: less than len only if a page table for the new range could not be
  * allocated.
  */

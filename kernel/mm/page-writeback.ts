@@ -7,7 +7,7 @@
 //   fsync, fdatasync, msync(MS_SYNC) ── filemap_write_and_wait_range (one file, a range of pages)
 //   sync, shutdown                   ── ksys_sync (every file)
 //   the flusher (scheduler tick)     ── wb_workfn, for mappings dirty longer than dirty_expire_centisecs
-//   memory pressure                  ── shrink_page_cache (filemap.ts) -> write_one_page
+//   memory pressure                  ── reclaim (vmscan.ts) -> pageout_one (swap_out.ts) -> write_one_page
 
 import type { Kernel } from "../kernel.js";
 import { f_mapping, type file } from "../fs/file.js";

@@ -3,16 +3,29 @@
 //
 // Lifecycle of a frame: mem_init() creates its struct page and gives it to the buddy allocator
 // (_refcount 0, in a free block). alloc_pages() hands it out with _refcount 1; get_page()/put_page()
-// move the count; when the last reference goes, the block returns to the free lists, merged with its
-// free buddies. This file never looks at watermarks on its own: whether an allocation may dip below
-// one is the caller's policy (zone_watermark_ok), as reclaim will be.
+// move the count; when the last reference goes, the page leaves the LRU (swap.ts) and the block returns
+// to the free lists, merged with its free buddies.
+//
+// Two ways in. __alloc_pages(k, gfp, order) is Linux's allocator for memory that can wait: user pages
+// (faults, the page cache, shmem, swap-in). It keeps the watermarks (docs/reclaim.md):
+//
+//   free > low            take a page                                      (the fast path)
+//   min < free <= low     wake kswapd, take a page                         (__alloc_pages_slowpath)
+//   free <= min           direct reclaim (try_to_free_pages), then take one; nothing reclaimable:
+//                         the OOM killer (out_of_memory), then try again
+//
+// alloc_pages(z, order) takes a block without looking at watermarks or reclaiming, as Linux's atomic
+// allocations dip into the reserve below min: vmos uses it at boot and for page tables and pipe
+// buffers, whose callers hold pages reclaim must not touch while they allocate (fork's copy_page_range).
 
 import { BUG } from "../bug.js";
+import type { Kernel } from "../kernel.js";
 import { FreeTo, MAX_ORDER, __free_one_page, __rmqueue_smallest, free_area } from "./buddy.js";
 import {
   PAGE_SHIFT, PG_active, PG_buddy, PG_locked, PG_lru, PG_mlocked, PG_private, PG_private_2, PG_reserved,
   PG_slab, PG_table, PG_unevictable, PG_writeback, dump_page, page, page_flag_names,
 } from "./page.js";
+import { __page_cache_release, lruvec } from "./swap.js";
 
 export { MAX_ORDER, check_buddy, free_area } from "./buddy.js";
 
@@ -44,10 +57,13 @@ export class zone {
   pgfree = 0;
   /** The struct page of every frame, indexed by pfn (Linux: the global mem_map). */
   readonly mem_map: page[];
+  /** Linux: pgdat->__lruvec: the LRU lists (swap.ts) of the one node, which is this one zone. */
+  readonly lruvec: lruvec;
 
   constructor(mem_map: page[]) {
     this.mem_map = mem_map;
     this.spanned_pages = mem_map.length;
+    this.lruvec = new lruvec(mem_map.length);
     for (let order = 0; order < MAX_ORDER; order++) this.free_area.push(new free_area());
   }
 }
@@ -115,8 +131,8 @@ function __free_pages_core(z: zone, p: page, order: number): void {
   __free_one_page(p, z, order, FreeTo.Tail);
 }
 
-// Linux: include/linux/kernel.h int_sqrt(): floor of the square root.
-function int_sqrt(x: number): number {
+/** Linux: include/linux/kernel.h int_sqrt(): the floor of the square root of x >= 0. */
+export function int_sqrt(x: number): number {
   let r = Math.floor(Math.sqrt(x));
   while (r * r > x) r--;
   while ((r + 1) * (r + 1) <= x) r++;
@@ -232,13 +248,13 @@ function prep_new_page(z: zone, p: page, order: number): void {
 }
 
 /**
- * Linux: mm/page_alloc.c __alloc_pages() fast path, without reclaim (reclaim comes later): take a block
- * of 2^order frames from the smallest order that has one, splitting larger blocks (expand()).
+ * Linux: mm/page_alloc.c rmqueue() under get_page_from_freelist(), with no watermark check (as an
+ * ALLOC_NO_WATERMARKS allocation): take a block of 2^order frames from the smallest order that has
+ * one, splitting larger blocks (expand()). Never reclaims: see __alloc_pages() for memory that can wait.
  * Returns the head page with _refcount 1 and _mapcount -1, no flags, mapping null; the other pages of
  * the block have _refcount 0 and belong to the caller with it. Returns null, never throws, when no block
  * is big enough or order >= MAX_ORDER (Linux warns and fails). A negative or fractional order is a
- * kernel bug. Never checks watermarks itself: that is the caller's policy (zone_watermark_ok).
- * Does not zero the frame: RAM belongs to the board; the caller clears it (clear_highpage).
+ * kernel bug. Does not zero the frame: RAM belongs to the board; the caller clears it (clear_highpage).
  */
 export function alloc_pages(z: zone, order: number): page | null {
   if (order >= MAX_ORDER) return null;
@@ -279,11 +295,86 @@ export function __free_pages(z: zone, p: page, order: number): void {
 }
 
 /**
- * Linux: include/linux/mm.h put_page() for an order-0 page: drop a reference, and free the frame when it
- * was the last. The fault path's partner of alloc_page(); O(1) amortised, allocates nothing.
- * Same kernel bugs as __free_pages(). Linux's put_page() also takes the page off the LRU
- * (__page_cache_release); vmos's caller must do that first, until the LRU lists exist.
+ * Linux: include/linux/mm.h put_page() -> __put_single_page(): drop a reference on an order-0 page;
+ * when it was the last, take the page off its LRU list (__page_cache_release) and free the frame.
+ * The fault path's partner of alloc_page(); O(1) amortised, allocates nothing. Same kernel bugs as
+ * __free_pages().
  */
 export function put_page(z: zone, p: page): void {
+  if (p._refcount === 1) __page_cache_release(z.lruvec, p);
   __free_pages(z, p, 0);
+}
+
+// Linux: gfp_t values (include/linux/gfp.h, 5.15), as the OOM report prints them. vmos distinguishes
+// only "may reclaim" from "may not", so only these two exist.
+/** Kernel memory that may sleep and reclaim. */
+export const GFP_KERNEL = 0xcc0;
+/** User memory: faults, the page cache, shmem, swap-in. */
+export const GFP_HIGHUSER_MOVABLE = 0x100cca;
+
+/** Linux: MAX_RECLAIM_RETRIES: rounds of direct reclaim without progress before the OOM killer. */
+export const MAX_RECLAIM_RETRIES = 16;
+
+/**
+ * What the slow path calls above the page allocator, which Linux's calls directly: kswapd and direct
+ * reclaim (kswapd.ts, vmscan.ts) and the OOM killer (oom_kill.ts). Each registers itself here when its
+ * module loads, so this file, at the bottom of the kernel, imports none of them (ES modules must not
+ * import in a circle through code that runs at load time; the OOM killer reaches up to processes and
+ * signals). Until they load (a test of the allocator alone), there is no reclaim: the slow path fails.
+ */
+export const reclaim_ops = {
+  /** Linux: wakeup_kswapd(). */
+  wakeup_kswapd: (_k: Kernel, _order: number): void => {},
+  /** Linux: try_to_free_pages(): pages freed by direct reclaim. */
+  try_to_free_pages: (_k: Kernel, _gfp: number, _order: number): number => 0,
+  /** Linux: out_of_memory(): "other" (a victim's memory is back), "current" (the caller dies), "none". */
+  out_of_memory: (_k: Kernel, _gfp: number, _order: number): "other" | "current" | "none" => "none",
+  /** Linux: fatal_signal_pending(current): the caller is dying and may use the reserve. */
+  dying: (_k: Kernel): boolean => false,
+};
+
+/**
+ * Linux: mm/page_alloc.c __alloc_pages(): a block of 2^order frames for memory that can wait (gfp
+ * GFP_HIGHUSER_MOVABLE or GFP_KERNEL). The fast path takes it while free pages stay above the low
+ * watermark; below, __alloc_pages_slowpath() wakes kswapd, reclaims, and at last calls the OOM killer.
+ * Returns null only when even that found nothing (VM_FAULT_OOM / -ENOMEM for the caller): the current
+ * task was chosen as the OOM victim and the reserve is empty too, or nothing could be killed.
+ * The caller must hold a reference on every page it is working on (reclaim takes only pages no one
+ * else holds), and may find that another task was killed meanwhile.
+ */
+export function __alloc_pages(k: Kernel, gfp: number, order: number): page | null {
+  const z = k.zone;
+  if (zone_watermark_ok(z, order, low_wmark_pages(z))) return alloc_pages(z, order); // ALLOC_WMARK_LOW
+  return __alloc_pages_slowpath(k, gfp, order);
+}
+
+/**
+ * Linux: __alloc_pages_slowpath(), as far as one zone and order-0 user pages need it:
+ * wake_all_kswapds; ALLOC_WMARK_MIN; __alloc_pages_direct_reclaim (try_to_free_pages, allocstall)
+ * while it makes progress (should_reclaim_retry); __alloc_pages_may_oom (out_of_memory) and retry when
+ * a task was killed. A dying task (SIGKILL pending: the OOM victim) may take the reserve below min
+ * (ALLOC_OOM) instead of reclaiming.
+ */
+function __alloc_pages_slowpath(k: Kernel, gfp: number, order: number): page | null {
+  const z = k.zone;
+  reclaim_ops.wakeup_kswapd(k, order);
+  if (zone_watermark_ok(z, order, min_wmark_pages(z))) return alloc_pages(z, order);
+  if (reclaim_ops.dying(k)) return alloc_pages(z, order);
+  let retries = 0;
+  for (;;) {
+    const progress = reclaim_ops.try_to_free_pages(k, gfp, order);
+    if (zone_watermark_ok(z, order, min_wmark_pages(z))) return alloc_pages(z, order);
+    if (progress > 0 && ++retries < MAX_RECLAIM_RETRIES) continue;
+    // Linux: __alloc_pages_may_oom(): one last try at the high watermark, then the OOM killer.
+    if (zone_watermark_ok(z, order, high_wmark_pages(z))) return alloc_pages(z, order);
+    const killed = reclaim_ops.out_of_memory(k, gfp, order);
+    if (killed === "other") {
+      retries = 0; // a victim's memory came back: try again
+      if (zone_watermark_ok(z, order, min_wmark_pages(z))) return alloc_pages(z, order);
+      continue;
+    }
+    // The current task is the victim (it dies on its way back to user mode) or nothing could be
+    // killed: Linux lets the victim use the reserves (ALLOC_OOM) so it can exit.
+    return killed === "current" ? alloc_pages(z, order) : null;
+  }
 }

@@ -4,26 +4,44 @@
 // how many PTEs map it); a page is not resident when PI_PRESENT is clear.
 //
 //   struct vmos_page_info {          offset
-//     u32 pfn;                         0   frame number; 0 when nothing is resident
+//     u32 pfn;                         0   frame number; 0 when nothing is resident (a swapped-out
+//                                          page still in the swap cache: that page's frame)
 //     u32 flags;                       4   PI_* bits below
-//     u32 mapcount;                    8   page_mapcount(): PTEs mapping the frame, in all processes
+//     u32 mapcount;                    8   page_mapcount(): PTEs mapping the frame, in all processes;
+//                                          for a swap entry, the slot's swap_map count: the PTEs (in
+//                                          all processes) and shmem objects that refer to it
 //     u32 refcount;                   12   page_count(): references to the frame (0 for the zero page)
 //     u32 vm_start, vm_end;        16, 20  the VMA containing the address, or 0, 0
 //     u32 vm_flags;                   24   its vm_flags (VM_READ 0x1, VM_WRITE 0x2, ..., VM_LOCKED 0x2000)
 //     u32 pte;                        28   the raw Sv32 PTE (0 when there is no page table)
 //   };                                     32 bytes
+//
+// vmos_pageout (system call 1025, vmos only): send the page at one virtual address out of memory
+// now, the whole way reclaim would (swap_out.ts pageout_one: unmapped from every process that maps
+// it, written to swap or to its file if dirty, freed), so tests and labs can watch a page's trip to
+// swap and back without filling memory first. Returns 0 when the page is out (or was already: a swap
+// entry, an untouched page), -EFAULT when the address has no mapping, -EINVAL for the zero page (it
+// never goes), -ENOMEM when an anonymous or shmem page finds no free swap slot (or no swap), -EBUSY
+// when it must stay for another reason (mlocked, held by someone else, a read still in flight).
 
 import { PTE_A, PTE_D, PTE_R, PTE_V, PTE_W, PTE_X } from "../../src/hw/sv32.js";
 import type { task_struct } from "../proc/task.js";
+import { EBUSY, EFAULT, EINVAL, ENOMEM } from "../syscalls/errno.js";
 import { copy_to_user } from "../syscalls/uaccess.js";
+import { vm_normal_page } from "./memory.js";
 import { TASK_SIZE, type mm_struct } from "./mm_types.js";
-import { page_count, page_mapcount, PageSwapBacked } from "./page.js";
+import { page_count, page_mapcount, PageSwapBacked, PageSwapCache } from "./page.js";
 import { pte_none, pte_offset, pte_pfn, pte_present, pte_special } from "./pgtable.js";
 import { PageAnon } from "./rmap.js";
+import { pageout_one } from "./swap_out.js";
+import { lookup_swap_cache } from "./swap_state.js";
+import { __swap_count, nr_swap_pages } from "./swapfile.js";
+import { pte_to_swp_entry } from "./swapops.js";
 import { VM_LOCKED } from "./vma.js";
 import { find_vma } from "./vma_tree.js";
 
 export const VMOS_PAGE_INFO = 1024;
+export const VMOS_PAGEOUT = 1025;
 export const PAGE_INFO_SIZE = 32;
 
 // Bits of vmos_page_info.flags.
@@ -55,6 +73,11 @@ export const PI_VMA = 1 << 11;
 export const PI_SWAP = 1 << 12;
 /** The VMA is mlocked (VM_LOCKED). */
 export const PI_LOCKED = 1 << 13;
+/**
+ * The page is in the swap cache: resident and also in a swap slot (a present page that came back
+ * from swap keeping its slot, or a swap entry whose page is still in memory).
+ */
+export const PI_SWAPCACHE = 1 << 14;
 
 /** The 8 words of struct vmos_page_info for `vaddr` in `mm`. */
 export function page_info(mm: mm_struct, vaddr: number): Uint32Array {
@@ -88,12 +111,20 @@ export function page_info(mm: mm_struct, vaddr: number): Uint32Array {
       const p = k.mem_map[pfn]!;
       out[2] = page_mapcount(p);
       out[3] = page_count(p);
+      if (PageSwapCache(p)) flags |= PI_SWAPCACHE;
       if (PageAnon(p)) flags |= PI_ANON;
       else if (PageSwapBacked(p)) flags |= PI_SHMEM;
       else flags |= PI_FILE;
     }
   } else if (!pte_none(pte)) {
     flags |= PI_SWAP;
+    const entry = pte_to_swp_entry(pte);
+    out[2] = __swap_count(k, entry);
+    const cached = lookup_swap_cache(k, entry);
+    if (cached !== null) {
+      flags |= PI_SWAPCACHE;
+      out[0] = cached.pfn;
+    }
   }
   out[1] = flags;
   return out;
@@ -106,4 +137,20 @@ export function page_info(mm: mm_struct, vaddr: number): Uint32Array {
 export function sys_vmos_page_info(mm: mm_struct, task: task_struct | null, vaddr: number, out: number): number {
   const info = page_info(mm, vaddr);
   return copy_to_user(mm, task, out >>> 0, new Uint8Array(info.buffer)) === 0 ? 0 : -14; // -EFAULT
+}
+
+/** vmos_pageout(vaddr): see the top of this file. */
+export function sys_vmos_pageout(mm: mm_struct, vaddr: number): number {
+  const k = mm.kernel;
+  vaddr >>>= 0;
+  const vma = vaddr < TASK_SIZE ? find_vma(mm, vaddr) : null;
+  if (vma === null || vma.vm_start > vaddr) return -EFAULT;
+  const ptep = pte_offset(k.machine.ram, mm, vaddr);
+  const pte = ptep < 0 ? 0 : k.machine.ram.read32(ptep);
+  if (!pte_present(pte)) return 0; // nothing resident here: untouched, or out already
+  const p = vm_normal_page(mm, pte);
+  if (p === null) return -EINVAL;
+  if (pageout_one(k, p)) return 0;
+  const needs_swap = (PageAnon(p) || PageSwapBacked(p)) && !PageSwapCache(p);
+  return needs_swap && nr_swap_pages(k) === 0 && (vma.vm_flags & VM_LOCKED) === 0 ? -ENOMEM : -EBUSY;
 }

@@ -9,6 +9,8 @@
 //     vma.vm_ops          = shmem_vm_ops                (so vma_is_shmem(vma) is true)
 //     vma.vm_private_data = shmem_inode_info            (what Linux reaches as vma->vm_file->f_mapping)
 //         .pages: Map<pgoff, page>                      (Linux: mapping->i_pages)
+//         .swapped: Map<pgoff, swp_entry_t>             (Linux: the swap entries in i_pages)
+//         .i_mmap: the VMAs that map it                 (Linux: mapping->i_mmap, for rmap)
 //         .vma_refs                                     (Linux: the file's f_count, one per VMA)
 //     vma.vm_pgoff        = offset of vm_start in it    (0 at mmap; split/mremap keep it linear)
 //
@@ -17,6 +19,12 @@
 // PageSwapBacked and not PageAnon, so mm_counter() counts it as MM_SHMEMPAGES, as Linux does. When the
 // last VMA goes, the object drops its references and the pages are freed.
 //
+// Under memory pressure a shmem page goes to swap like an anonymous one, but its PTEs are simply
+// cleared (as for a file page) and the object remembers where the page went (Linux: shmem_writepage
+// stores the swap entry in i_pages in the page's place): `swapped` maps the offset to the swap entry,
+// which holds one swap_map reference. The next shmem_getpage() of that offset reads it back and the
+// slot is freed: a shmem page lives in the object or in swap, never in both for long.
+//
 // A System V segment (kernel/ipc/shm.ts) is a shmem object too, made by shmem_kernel_file_setup():
 // the segment holds one reference of its own, so its pages outlive every VMA until IPC_RMID. Its
 // VMAs have their own vm_ops ("shm"), whose ->shmem() leads to the object, so vma_is_shmem() is true
@@ -24,9 +32,15 @@
 // false for them, but shm_vm_ops forwards ->fault to shmem_fault, which is what vmos's means.)
 
 import { COST } from "../../src/hw/clock.js";
+import { BUG_ON } from "../bug.js";
 import type { Kernel } from "../kernel.js";
-import { SetPageSwapBacked, SetPageUptodate, type page } from "./page.js";
-import { alloc_page, put_page } from "./page_alloc.js";
+import { SetPageDirty, SetPageSwapBacked, SetPageUptodate, type page } from "./page.js";
+import { swap_writepage } from "./page_io.js";
+import { __alloc_pages, GFP_HIGHUSER_MOVABLE, put_page } from "./page_alloc.js";
+import { lru_cache_add } from "./swap.js";
+import { add_to_swap_cache, delete_from_swap_cache, lookup_swap_cache, read_swap_cache_async } from "./swap_state.js";
+import { free_swap_and_cache, get_swap_page, swap_duplicate, swap_free } from "./swapfile.js";
+import type { swp_entry_t } from "./swapops.js";
 import { vma_pages, type vm_area_struct } from "./vma.js";
 
 /**
@@ -55,6 +69,13 @@ export const shmem_vm_ops: vm_operations_struct = { name: "shmem" };
 export class shmem_inode_info {
   /** Linux: mapping->i_pages. Each page here holds one reference owned by the object. */
   readonly pages = new Map<number, page>();
+  /**
+   * Pages that are in swap, by offset: Linux keeps their swap entries in i_pages (xa_mk_value) and
+   * counts them in info->swapped. Each entry holds one swap_map reference. Never an offset of `pages`.
+   */
+  readonly swapped = new Map<number, swp_entry_t>();
+  /** Linux: mapping->i_mmap: the VMAs that map this object (rmap.ts keeps it; reclaim walks it). */
+  readonly i_mmap = new Set<vm_area_struct>();
   /**
    * VMAs that hold this object (Linux: f_count of the shmem file, one per vma->vm_file), plus one
    * for the kernel object that holds it, if any (shmem_kernel_file_setup).
@@ -134,20 +155,32 @@ export function shmem_put(k: Kernel, info: shmem_inode_info): void {
   if (--info.vma_refs > 0) return;
   for (const p of info.pages.values()) put_page(k.zone, p);
   info.pages.clear();
+  for (const entry of info.swapped.values()) free_swap_and_cache(k, entry);
+  info.swapped.clear();
+}
+
+/** What a fault learns from shmem_getpage() besides the page: whether it was read from swap, and when. */
+export interface shmem_fault_info {
+  /** The page came from swap: a major fault (Linux: VM_FAULT_MAJOR, counted in pgmajfault). */
+  major: boolean;
+  /** The cycle at which its read completes (0: no I/O). */
+  done: number;
 }
 
 /**
  * Linux: shmem_fault() -> shmem_getpage_gfp(SGP_CACHE): the page at offset `index`, allocated
- * zeroed on first use and kept in the object. Returns the page (no reference taken for the caller:
- * the one who maps it takes one), or VM_FAULT_SIGBUS past the object's size, or VM_FAULT_OOM.
+ * zeroed on first use and kept in the object, or read back from swap (shmem_swapin_page; `fault`
+ * says so). Returns the page (no reference taken for the caller: the one who maps it takes one), or
+ * VM_FAULT_SIGBUS past the object's size, or VM_FAULT_OOM.
  */
-export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number): page | "sigbus" | "oom" {
+export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number, fault?: shmem_fault_info): page | "sigbus" | "oom" {
   const found = info.pages.get(index);
   if (found !== undefined) return found;
+  if (info.swapped.has(index)) return shmem_swapin_page(k, info, index, fault);
   // Linux: "if (sgp <= SGP_CACHE && index << PAGE_SHIFT >= i_size) return -EINVAL" -> SIGBUS: a
   // shared anonymous mapping that mremap grew has nothing behind its new pages.
   if (index >= info.size_pages) return "sigbus";
-  const p = alloc_page(k.zone);
+  const p = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0);
   if (p === null) return "oom";
   k.machine.ram.zeroFrame(p.pfn);
   k.machine.clock.advance(COST.zeroPage);
@@ -156,7 +189,54 @@ export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number):
   p.mapping = info;
   p.index = index;
   info.pages.set(index, p);
+  lru_cache_add(k, p);
   return p;
+}
+
+/**
+ * Linux: shmem_swapin_page(): bring the page at `index` back from swap: through the swap cache
+ * (a read, unless the page is still cached there: pgmajfault counts the reads), then into the object,
+ * out of the swap cache, dirty (its swap copy is about to go), and the slot's reference dropped.
+ */
+function shmem_swapin_page(k: Kernel, info: shmem_inode_info, index: number, fault?: shmem_fault_info): page | "oom" {
+  const entry = info.swapped.get(index)!;
+  const r = read_swap_cache_async(k, entry);
+  if (r === null) return "oom";
+  if (r.major) k.vm_events.pgmajfault++;
+  if (fault !== undefined) {
+    fault.major = r.major;
+    fault.done = r.done;
+  }
+  const p = r.page;
+  p.mapping = info; // Linux: shmem_add_to_page_cache(); the caller's reference becomes the object's
+  p.index = index;
+  info.pages.set(index, p);
+  info.swapped.delete(index);
+  delete_from_swap_cache(k, p);
+  SetPageDirty(p);
+  swap_free(k, entry);
+  return p;
+}
+
+/**
+ * Linux: shmem_writepage(): send a dirty, unmapped page of the object to swap: it takes a slot
+ * (false when swap is full or off: it stays), enters the swap cache, leaves the object, whose offset
+ * now names the slot, and is written. Reclaim (swap_out.ts) frees it when the write is out.
+ * Returns whether it went.
+ */
+export function shmem_writepage(k: Kernel, p: page): boolean {
+  const info = p.mapping as shmem_inode_info;
+  BUG_ON(info.pages.get(p.index) !== p || p._mapcount >= 0, "shmem_writepage: the page is not an unmapped page of its object");
+  const entry = get_swap_page(k);
+  if (entry === 0) return false;
+  add_to_swap_cache(k, p, entry);
+  swap_duplicate(k, entry); // the object's reference (Linux: swap_shmem_alloc)
+  info.pages.delete(p.index);
+  info.swapped.set(p.index, entry);
+  p.mapping = null; // Linux: shmem_delete_from_page_cache()
+  put_page(k.zone, p); // the object's reference; the swap cache holds the page now
+  swap_writepage(k, p);
+  return true;
 }
 
 /**
@@ -164,13 +244,32 @@ export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number):
  * mapping it must be gone already (the caller zapped them), so this frees it.
  */
 export function shmem_remove_page(k: Kernel, info: shmem_inode_info, index: number): void {
+  const entry = info.swapped.get(index);
+  if (entry !== undefined) {
+    info.swapped.delete(index);
+    free_swap_and_cache(k, entry); // Linux: shmem_free_swap()
+  }
   const p = info.pages.get(index);
   if (p === undefined) return;
   info.pages.delete(index);
   put_page(k.zone, p);
 }
 
-/** Linux: find_get_page() on the object, for mincore(): the page at `index` if it exists. */
-export function shmem_find_page(info: shmem_inode_info, index: number): page | null {
-  return info.pages.get(index) ?? null;
+/**
+ * Linux: find_get_incore_page() on the object, for mincore(): the page at `index` if it is in
+ * memory, in the object or, swapped out, still in the swap cache.
+ */
+export function shmem_find_page(k: Kernel, info: shmem_inode_info, index: number): page | null {
+  const p = info.pages.get(index);
+  if (p !== undefined) return p;
+  const entry = info.swapped.get(index);
+  return entry === undefined ? null : lookup_swap_cache(k, entry);
+}
+
+/** Linux: shmem_partial_swap_usage(): pages of offsets [first, end) that are in swap. */
+export function shmem_swap_usage(info: shmem_inode_info, first: number, end: number): number {
+  if (first === 0 && end >= info.size_pages) return info.swapped.size; // Linux: info->swapped
+  let n = 0;
+  for (const index of info.swapped.keys()) if (index >= first && index < end) n++;
+  return n;
 }

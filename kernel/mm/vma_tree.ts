@@ -20,6 +20,7 @@ import {
   rb_erase_augmented, rb_first, rb_insert_augmented, rb_last, rb_link_node, rb_next, rb_prev, rb_validate,
   type rb_dir, type rb_root as rb_root_of,
 } from "./rbtree.js";
+import { anon_vma_link, vma_link_rmap, vma_unlink_rmap } from "./rmap.js";
 import {
   vm_end_gap, vm_start_gap, vma_compute_subtree_gap, vma_gap_callbacks, vma_gap_update, type vm_area_struct,
 } from "./vma.js";
@@ -170,16 +171,7 @@ export function vma_link(mm: VmaOwner, vma: vm_area_struct): void {
   vma_gap_update(vma);
   rb_insert_augmented(vma, mm.mm_rb, vma_gap_callbacks);
   mm.map_count++;
-  file_i_mmap(vma)?.add(vma); // Linux: __vma_link_file()
-}
-
-/**
- * The reverse map of the file a VMA maps (Linux: vma->vm_file->f_mapping->i_mmap), or null for a
- * VMA without one: page-cache writeback and truncation find every mapping of a file through it.
- */
-function file_i_mmap(vma: vm_area_struct): Set<vm_area_struct> | null {
-  const f = vma.vm_file as { f_inode?: { i_mapping: { i_mmap: Set<vm_area_struct> } } | null } | null;
-  return f?.f_inode?.i_mapping.i_mmap ?? null;
+  vma_link_rmap(vma); // Linux: __vma_link_file() + the anon_vma chain: the reverse map finds it now
 }
 
 /**
@@ -196,7 +188,7 @@ export function vma_unlink(mm: VmaOwner, vma: vm_area_struct): void {
   if (next !== null) vma_gap_update(next); // its gap now reaches down to prev
   else mm.highest_vm_end = prev !== null ? vm_end_gap(prev) : 0;
   mm.map_count--;
-  file_i_mmap(vma)?.delete(vma); // Linux: __remove_shared_vm_struct()
+  vma_unlink_rmap(vma); // Linux: __remove_shared_vm_struct() + unlink_anon_vmas()
 }
 
 /**
@@ -217,6 +209,7 @@ export function vma_bounds_changed(mm: VmaOwner, vma: vm_area_struct): void {
   vma_gap_update(vma);
   if (next !== null) vma_gap_update(next);
   else mm.highest_vm_end = vm_end_gap(vma);
+  anon_vma_link(vma); // a VMA that grew over a merged neighbour may have adopted its anon_vma
 }
 
 // ---- Free space ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { exit_mmap } from "../mm/mmap.js";
 import { update_hiwater_rss } from "../mm/mm_types.js";
 import type { Kernel } from "../kernel.js";
 import { dequeue_task, wake_up_process } from "../sched/core.js";
+import { kthread_stop } from "../sched/kthread.js";
 import { put_user32 } from "../syscalls/uaccess.js";
 import type { task_struct } from "./task.js";
 
@@ -90,10 +91,17 @@ function exit_notify(k: Kernel, task: task_struct): void {
   wake_up_process(k, parent);
 }
 
-/** When init dies the machine is over (Linux panics): every other task is killed and reaped. */
+/**
+ * When init dies the machine is over (Linux panics): every other task is killed and reaped, and the
+ * kernel threads are stopped.
+ */
 function kill_everyone_else(k: Kernel, init: task_struct): void {
   for (const t of [...k.tasks.values()]) {
     if (t === init) continue;
+    if (t.kthread !== null) {
+      kthread_stop(k, t);
+      continue;
+    }
     if (t.state === "TASK_RUNNING" || t.state === "TASK_INTERRUPTIBLE") do_exit(k, t, 9);
     release_task(k, t);
   }

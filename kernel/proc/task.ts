@@ -1,5 +1,6 @@
 // Linux: include/linux/sched.h struct task_struct, with the fields this kernel uses so far.
 
+import type { Kernel } from "../kernel.js";
 import type { mm_struct } from "../mm/mm_types.js";
 import { files_init_console, type files_struct } from "../fs/fdtable.js";
 import type { fs_struct } from "../fs/namei.js";
@@ -14,9 +15,20 @@ export interface pt_regs {
   pc: number;
 }
 
+/** One step of a kernel thread's loop (sched/kthread.ts). */
+export type kthread_fn = (k: Kernel, t: task_struct) => void;
+
 export class task_struct {
   state: TaskState = "TASK_RUNNING";
+  /** The user address space; null for a kernel thread (and after exit). */
   mm: mm_struct | null = null;
+  /**
+   * Linux: PF_KTHREAD and the thread function: set for a kernel thread (sched/kthread.ts), which the
+   * scheduler loop runs a step of instead of user code. null for every user task.
+   */
+  kthread: kthread_fn | null = null;
+  /** Linux: signal->oom_score_adj (-1000..1000), added to oom_badness(); 0 unless changed. */
+  oom_score_adj = 0;
   /**
    * Linux: files, the open-file table (fs/fdtable.ts); null once exit_files() has run. A task starts
    * with fds 0-2 on the console, as Linux's init gets them (console_on_rootfs); fork gives a child a

@@ -1,5 +1,5 @@
-// System calls of the mm area: the memory-mapping calls of Linux's riscv32 ABI and vmos's debug call
-// vmos_page_info. Each handler only decodes registers; the work is in kernel/mm, in the file named
+// System calls of the mm area: the memory-mapping calls of Linux's riscv32 ABI and vmos's debug calls
+// vmos_page_info and vmos_pageout. Each handler only decodes registers; the work is in kernel/mm, in the file named
 // after Linux's (mm/mmap.c -> mmap.ts, mm/mprotect.c -> mprotect.ts, ...). Lengths and addresses are
 // unsigned longs: the handlers pass them on as unsigned 32-bit numbers; flags stay as they came.
 
@@ -10,7 +10,7 @@ import { sys_brk, sys_mmap2, sys_munmap } from "../mm/mmap.js";
 import { sys_mprotect } from "../mm/mprotect.js";
 import { sys_mremap } from "../mm/mremap.js";
 import { sys_msync } from "../mm/msync.js";
-import { sys_vmos_page_info, VMOS_PAGE_INFO } from "../mm/page_info.js";
+import { sys_vmos_page_info, sys_vmos_pageout, VMOS_PAGE_INFO, VMOS_PAGEOUT } from "../mm/page_info.js";
 import type { SyscallTable } from "./types.js";
 
 const u = (x: number): number => x >>> 0;
@@ -30,4 +30,5 @@ export const MM_SYSCALLS: SyscallTable = {
   233: (_k, t, a) => do_madvise(t.mm!, t, u(a[0]!), u(a[1]!), a[2]!),
   284: (_k, t, a) => sys_mlock2(t.mm!, t, u(a[0]!), u(a[1]!), a[2]!),
   [VMOS_PAGE_INFO]: (_k, t, a) => sys_vmos_page_info(t.mm!, t, u(a[0]!), u(a[1]!)),
+  [VMOS_PAGEOUT]: (_k, t, a) => sys_vmos_pageout(t.mm!, u(a[0]!)),
 };

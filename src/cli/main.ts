@@ -6,6 +6,7 @@ import { asmCommand } from "./asm.js";
 import { CliError } from "./errors.js";
 import { objdumpCommand } from "./objdump.js";
 import { runCommand, type RunOptions } from "./run.js";
+import { simCommand, type SimOptions } from "./sim.js";
 
 const program = new Command();
 program
@@ -29,13 +30,19 @@ program
   .argument("<file>", "program: .s assembly (assembled on the fly) or an ELF executable")
   .argument("[args...]", "the program's arguments (everything after FILE)")
   .option("--mem <size>", "RAM size (K, M, G suffixes)", "64M")
+  .option("--swap <size>", "swap space (K, M, G suffixes); 0: no swap, as a fresh Linux machine", "0")
+  .option("--swap-file <path>", "keep the swap space in this host file (created, or truncated to the --swap size)")
+  .option("--swap-latency <ms>", "simulated milliseconds each page read or written on the swap disk takes", "5")
+  .option("--policy <name>", "page-replacement policy of reclaim: linux (Linux's LRU lists), fifo, second-chance, clock, enhanced-clock, wsclock, clock-pro, aging, lfu, mfu, random", "linux")
+  .option("--min-free-kbytes <n>", "the min watermark in KiB (vm.min_free_kbytes; default: 4 * sqrt(RAM in KiB), as Linux)")
+  .option("--watermark-scale <n>", "gap from min to low and low to high in 1/10000 of RAM (vm.watermark_scale_factor, 1..1000)", "10")
   .option("--tlb <n>", "TLB entries (a power of two)", "64")
   .option("--quantum <n>", "instructions per scheduling quantum", "100000")
   .option("--max-steps <n>", "stop after this many instructions in total (exit status 124)")
   .option("--check", "recount every frame and mapping after each syscall and fault")
   .option("--check-tlb", "verify every TLB hit against the page table (finds missing TLB flushes)")
   .option("--stats", "print instructions, cycles, faults, TLB and memory figures at exit")
-  .option("--trace <list>", "trace kernel events to stderr: all, or some of fault,syscall,tlb,sched,mm,signal")
+  .option("--trace <list>", "trace kernel events to stderr: all, or some of fault,syscall,tlb,sched,mm,signal,vmscan")
   .option("--trace-out <file.json>", "write kernel events as Chrome trace JSON (open in ui.perfetto.dev)")
   .option("--seed <n>", "seed of the kernel's random source (AT_RANDOM, getrandom)", "0")
   .option("--root <dir>", "host directory that is the guest's / (default: the current directory, as qemu-user)")
@@ -44,6 +51,27 @@ program
   .option("--proc <[pid:]file>", "print /proc/PID/FILE when PID exits, or /proc/FILE when init exits, to stderr (repeatable: --proc 1:maps --proc meminfo)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
   .passThroughOptions()
   .action((file: string, args: string[], opts: RunOptions) => runCommand(file, args, opts));
+
+program
+  .command("sim")
+  .description("run page-replacement policies over a reference string (trace-driven simulator)")
+  .option("--policy <name>", "the policy (with --compare: a comma-separated list, default all)")
+  .option("--frames <n>", "frames of memory (with --compare: the range is 1..N)")
+  .option("--trace <file>", "reference string: one page per line (W: write), or `# vmos refs v1` lines `PID VPN [w]`")
+  .option("--pattern <name>", "generate the reference string: loop, random, zipf or scan")
+  .option("--pages <n>", "pages the pattern ranges over (default 64)")
+  .option("--length <n>", "references to generate (default 10000)")
+  .option("--seed <n>", "seed of the pattern and of the random policy (default 0)")
+  .option("--exponent <s>", "zipf's exponent (default 1)")
+  .option("--writes <ratio>", "fraction of generated references that write (default 0)")
+  .option("--tick <n>", "references between ticks for sampling policies (default frames/8, at least 1)")
+  .option("--tau <n>", "WSClock's working-set window in references (default: frames)")
+  .option("--verbose", "print every reference: page, hit or miss, evicted page, the frames")
+  .option("--compare", "run every policy over a range of frame counts and print a table")
+  .option("--frames-range <a..b[:step]>", "with --compare: frame counts to try")
+  .option("--faults", "with --compare: tabulate faults instead of hit rates")
+  .option("--svg <file>", "with --compare: also plot hit rate against frames as SVG")
+  .action((opts: SimOptions) => simCommand(opts));
 
 program
   .command("objdump")

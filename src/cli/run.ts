@@ -2,13 +2,19 @@
 // FILE is assembly (assembled in memory) or an ELF executable (vmos's or GNU's).
 
 import { createWriteStream, statSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
 import { writeback_tunables } from "../../kernel/mm/page-writeback.js";
 import { ExecError } from "../../kernel/proc/exec.js";
 import { KernelBug } from "../../kernel/bug.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { Tracer, TRACE_CATEGORIES, type TraceCategory, type TraceSink } from "../../kernel/trace.js";
-import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
+import { kswapd_state } from "../../kernel/mm/kswapd.js";
+import {
+  high_wmark_pages, low_wmark_pages, min_wmark_pages, nr_free_pages, type MemInitOptions,
+} from "../../kernel/mm/page_alloc.js";
+import { reclaim_policy_name, set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
+import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
 import { CYCLES_PER_SECOND } from "../hw/clock.js";
 import { StaleTlbError } from "../hw/cpu.js";
 import { Machine } from "../hw/machine.js";
@@ -25,6 +31,15 @@ import { parseCount, parseSize } from "./size.js";
 
 export interface RunOptions {
   mem: string;
+  /** --swap SIZE ("0": none), --swap-file PATH, --swap-latency MS. */
+  swap?: string;
+  swapFile?: string;
+  swapLatency?: string;
+  /** --policy NAME: the page-replacement policy of reclaim (default linux). */
+  policy?: string;
+  /** --min-free-kbytes N, --watermark-scale N: vm.min_free_kbytes and vm.watermark_scale_factor. */
+  minFreeKbytes?: string;
+  watermarkScale?: string;
   tlb: string;
   quantum: string;
   maxSteps?: string;
@@ -99,10 +114,20 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   }
   const wbPeriod = opts.dirtyWritebackCentisecs === undefined ? undefined : parseCount(opts.dirtyWritebackCentisecs, "--dirty-writeback-centisecs", 0);
   const wbExpire = opts.dirtyExpireCentisecs === undefined ? undefined : parseCount(opts.dirtyExpireCentisecs, "--dirty-expire-centisecs", 0);
+  const swap = swapOptions(opts);
+  const wmarks = watermarkOptions(opts);
   const bytes = programBytes(file);
-  const machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false, root });
+  let machine: Machine;
+  try {
+    machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false, root, ...swap });
+  } catch (err) {
+    if (swap.swapFile === undefined || (err as NodeJS.ErrnoException).code === undefined) throw err;
+    throw new CliError(`vmos: --swap-file ${opts.swapFile}: ${(err as Error).message}`);
+  }
   const trace = makeTracer(opts);
-  const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine));
+  const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine), wmarks);
+  const policyError = set_reclaim_policy(k, opts.policy ?? "linux");
+  if (policyError !== null) throw new CliError(`vmos: --policy ${opts.policy}: ${policyError}`);
   k.assemble = guestAssembler(root);
   const tunables = writeback_tunables(k);
   if (wbPeriod !== undefined) tunables.dirty_writeback_centisecs = wbPeriod;
@@ -114,15 +139,69 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
     outcome = run_init(k, file, bytes, [file, ...args], envp);
   } catch (err) {
     trace.close();
+    machine.swap?.close();
     if (err instanceof ExecError) throw new CliError(`vmos: ${err.message}`, 126);
     if (err instanceof KernelBug || err instanceof StaleTlbError) throw new CliError(`vmos: kernel bug: ${err.message}`, 70);
     throw err;
   }
   trace.close();
+  machine.swap?.close();
   finishProcDump();
   if (outcome.reason === "max-steps") stderrLine(`vmos: stopped after ${k.instructions} instructions (--max-steps ${maxSteps})`);
   if (opts.stats) printStats(k, outcome);
   process.exitCode = outcome.status;
+}
+
+/** --swap, --swap-file and --swap-latency as Machine options, or a CliError saying what is wrong. */
+function swapOptions(opts: RunOptions): { swapBytes?: number; swapFile?: string; swapLatencyCycles?: number } {
+  const swapBytes = parseSize(opts.swap ?? "0", "--swap");
+  // In memory it is an ArrayBuffer, as RAM is; in a file, up to what a riscv32 swap PTE can address.
+  const max = opts.swapFile === undefined ? MAX_RAM_BYTES : 2 ** 37;
+  if (swapBytes !== 0 && (swapBytes % 4096 !== 0 || swapBytes < 8192 || swapBytes > max)) {
+    throw new CliError(`vmos: --swap ${opts.swap}: must be 0 or a multiple of 4 KiB between 8K and ${max / 2 ** 30}G` +
+      `${opts.swapFile === undefined ? " (128G with --swap-file)" : ""}`);
+  }
+  if (opts.swapFile !== undefined && swapBytes === 0) throw new CliError(`vmos: --swap-file ${opts.swapFile}: give the swap size too (--swap SIZE)`);
+  const ms = opts.swapLatency ?? "5";
+  if (!/^\d+(\.\d+)?$/.test(ms.trim()) || Number(ms) > 60_000) {
+    throw new CliError(`vmos: --swap-latency ${ms}: expected milliseconds, a number from 0 to 60000 (5 is a hard disk, 0.1 an SSD)`);
+  }
+  if (swapBytes === 0) return {};
+  return {
+    swapBytes,
+    swapFile: opts.swapFile === undefined ? undefined : resolve(opts.swapFile),
+    swapLatencyCycles: Math.round(Number(ms) * (CYCLES_PER_SECOND / 1000)),
+  };
+}
+
+/** --min-free-kbytes and --watermark-scale, checked against the sysctls' ranges. */
+function watermarkOptions(opts: RunOptions): MemInitOptions {
+  const wm: MemInitOptions = {};
+  if (opts.minFreeKbytes !== undefined) wm.min_free_kbytes = parseCount(opts.minFreeKbytes, "--min-free-kbytes", 0);
+  if (opts.watermarkScale !== undefined) {
+    const n = parseCount(opts.watermarkScale, "--watermark-scale", 0);
+    if (n < 1 || n > 1000) throw new CliError(`vmos: --watermark-scale ${opts.watermarkScale}: must be between 1 and 1000`);
+    wm.watermark_scale_factor = n;
+  }
+  return wm;
+}
+
+/** The --stats lines about reclaim: watermarks, the policy, kswapd and direct reclaim, OOM kills. */
+function reclaimRows(k: Kernel): [string, string][] {
+  const z = k.zone;
+  const ev = z.lruvec.events;
+  const kswapd = kswapd_state(k);
+  const t = kswapd.task;
+  const ms = (cycles: number): string => ((cycles * 1000) / CYCLES_PER_SECOND).toFixed(3);
+  return [
+    ["watermarks", `min ${min_wmark_pages(z)}, low ${low_wmark_pages(z)}, high ${high_wmark_pages(z)} pages ` +
+      `(min_free_kbytes ${z.min_free_kbytes}, watermark_scale_factor ${z.watermark_scale_factor})`],
+    ["reclaim", `policy ${reclaim_policy_name(k)}; ${t === null ? "kswapd0 never woke" : `kswapd0[${t.pid}] woke ${kswapd.wakeups} times, ran ${ev.pageoutrun} balance_pgdat (${ms(t.stime_cycles)} ms)`}; ` +
+      `direct reclaim ${ev.allocstall_normal} times`],
+    ["pages reclaimed", `scanned ${ev.pgscan_kswapd} by kswapd + ${ev.pgscan_direct} direct, ` +
+      `freed ${ev.pgsteal_kswapd} + ${ev.pgsteal_direct} (anon ${ev.pgsteal_anon}, file ${ev.pgsteal_file}), written ${ev.nr_vmscan_write}`],
+    ["OOM kills", `${ev.oom_kill}`],
+  ];
 }
 
 function printStats(k: Kernel, o: RunOutcome): void {
@@ -137,7 +216,17 @@ function printStats(k: Kernel, o: RunOutcome): void {
     ["peak RSS", `${o.init.maxrss * 4} KiB (${o.init.maxrss} pages)`],
     ["page-table pages", `${o.init.maxpgtables} (peak)`],
     ["frames free", `${nr_free_pages(k.zone)} of ${m.ram.frames} (after boot: ${k.boot_free_pages})`],
+    ...reclaimRows(k),
+    ["swap", m.swap === null ? "none" : `in ${k.vm_events.pswpin}, out ${k.vm_events.pswpout} pages; ` +
+      `${total_swap_pages(k) - nr_swap_pages(k)} of ${total_swap_pages(k)} slots in use`],
+    ["iowait", `${k.iowait_cycles} cycles (${percent(k.iowait_cycles, m.clock.cycles)}% of the time idle waiting for the disk; ` +
+      `CPU busy ${percent(m.clock.cycles - k.iowait_cycles, m.clock.cycles)}%)`],
   ];
   stderrLine(`vmos: ${o.init.comm}[${o.init.pid}] ${o.reason === "signal" ? "killed" : "exited"} with status ${o.status}`);
   for (const [name, value] of rows) stderrLine(`  ${name.padEnd(18)} ${value}`);
+}
+
+/** `part` as a percentage of `whole`, two decimals ("0.00" when whole is 0). */
+function percent(part: number, whole: number): string {
+  return whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00";
 }

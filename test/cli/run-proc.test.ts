@@ -31,6 +31,6 @@ describe("vmos run --proc", () => {
   it("rejects an unknown file with one line listing the known ones", () => {
     const r = vmos(["run", "--proc", "1:nope", "programs/hello.s"]);
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe("vmos: --proc 1:nope: expected FILE (buddyinfo, meminfo, vmstat) or PID:FILE (cmdline, maps, smaps, smaps_rollup, stat, statm, status)");
+    expect(r.stderr.trim()).toBe("vmos: --proc 1:nope: expected FILE (buddyinfo, meminfo, swaps, vmstat, zoneinfo) or PID:FILE (cmdline, maps, smaps, smaps_rollup, stat, statm, status)");
   });
 });

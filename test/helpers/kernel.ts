@@ -7,6 +7,7 @@ import { fileIncludeResolver } from "../../src/cli/include.js";
 import { Machine } from "../../src/hw/machine.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";
+import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
 import { Tracer, type TraceCategory } from "../../kernel/trace.js";
 import { GraphTraceSink } from "../../src/trace/graph.js";
 
@@ -14,6 +15,16 @@ export interface RunOptions {
   args?: string[];
   env?: string[];
   mem?: number;
+  /** Bytes of swap disk (Machine's swapBytes); none if omitted. */
+  swap?: number;
+  /** A host file for the swap disk, and the cycles per page it takes (Machine's swapFile, swapLatencyCycles). */
+  swapFile?: string;
+  swapLatency?: number;
+  /** Reclaim's page-replacement policy (--policy); "linux" if omitted. */
+  policy?: string;
+  /** vm.min_free_kbytes and vm.watermark_scale_factor (--min-free-kbytes, --watermark-scale). */
+  minFreeKbytes?: number;
+  watermarkScale?: number;
   tlb?: number;
   quantum?: number;
   maxSteps?: number;
@@ -47,7 +58,10 @@ export function elfOf(source: string, name = "t.s"): Uint8Array {
 
 /** Run an ELF as init and collect everything. */
 export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunResult {
-  const machine = new Machine({ memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true, root: o.root });
+  const machine = new Machine({
+    memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true, root: o.root,
+    swapBytes: o.swap, swapFile: o.swapFile, swapLatencyCycles: o.swapLatency,
+  });
   let stdout = "", stderr = "", trace = "";
   const log: string[] = [];
   const decoder = new TextDecoder();
@@ -64,11 +78,18 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
       return out;
     },
     log: (line) => log.push(line),
-  });
+  }, { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
+  const policyError = set_reclaim_policy(k, o.policy ?? "linux");
+  if (policyError !== null) throw new Error(policyError);
   const programs = o.programs ?? {};
   k.load_program = (path) => programs[path] ?? { errno: 2 };
   o.setup?.(k);
-  const outcome = run_init(k, name, elf, [name, ...(o.args ?? [])], o.env ?? ["HOME=/", "TERM=vt100"]);
+  let outcome: RunOutcome;
+  try {
+    outcome = run_init(k, name, elf, [name, ...(o.args ?? [])], o.env ?? ["HOME=/", "TERM=vt100"]);
+  } finally {
+    machine.swap?.close();
+  }
   tracer.close();
   return { ...outcome, stdout, stderr, log, trace, kernel: k };
 }

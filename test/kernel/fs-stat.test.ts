@@ -188,7 +188,7 @@ describe("getdents64", () => {
     const r = s.run({ root });
     const list = dirents(r.buf("proc"), r.res(n));
     expect(list.map((e) => [e.name, e.type])).toEqual([
-      [".", 4], ["..", 4], ["vmstat", 8], ["meminfo", 8], ["buddyinfo", 8], ["self", 10], ["1", 4],
+      [".", 4], ["..", 4], ["swaps", 8], ["vmstat", 8], ["meminfo", 8], ["zoneinfo", 8], ["buddyinfo", 8], ["self", 10], ["1", 4],
     ]);
     expect(list[0]!.ino).toBe(1n);
     expect(list.find((e) => e.name === "meminfo")!.ino).toBe(statx(r.buf("st")).ino);

@@ -234,7 +234,7 @@ function read(b: Booted, model: Model, vpn: number): void {
 }
 
 /** The kernel agrees with the model, and its own bookkeeping with a recount. */
-function agree(b: Booted, model: Model): void {
+function agree(b: Booted, model: Model, merged_check: boolean): void {
   const { k, mm } = b;
   check_kernel(k);
   const ram = k.machine.ram;
@@ -255,8 +255,10 @@ function agree(b: Booted, model: Model): void {
     expect(pte & (PTE_V | PTE_R | PTE_X | PTE_U), `PTE rights of page ${vpn.toString(16)}`).toBe(prot & (PTE_V | PTE_R | PTE_X | PTE_U));
     if (pte & PTE_W) expect(got.vm_flags & VM_WRITE, `a writable PTE in a VMA without VM_WRITE`).not.toBe(0);
   }
-  // Neighbours Linux would have merged are merged.
-  for (let v = mm.mmap; v !== null && v.vm_next !== null; v = v.vm_next) {
+  // Neighbours Linux would have merged are merged. Not after an mremap: growing in place is
+  // vma_adjust() in 5.15, which never merges with a compatible next VMA it comes to touch (nor
+  // does a move into a gap between two), so Linux too can leave two VMAs that could be one.
+  for (let v = mm.mmap; merged_check && v !== null && v.vm_next !== null; v = v.vm_next) {
     const n = v.vm_next;
     const mergeable = v.vm_end === n.vm_start && v.vm_flags === n.vm_flags && v.vm_file === n.vm_file &&
       v.vm_private_data === n.vm_private_data && v.vm_pgoff + vma_pages(v) === n.vm_pgoff &&
@@ -282,9 +284,11 @@ describe("the mm system calls against a model of the address space", () => {
       fc.property(fc.array(op, { minLength: 1, maxLength: 60, size: "max" }), (ops) => {
         const b = bootProcess();
         const model: Model = new Map();
+        let remapped = false;
         for (const o of ops) {
           step(b, model, o);
-          agree(b, model);
+          remapped ||= o.kind === "mremap";
+          agree(b, model, !remapped);
         }
         b.task.mm = null;
         exit_mmap(b.mm);

@@ -11,6 +11,7 @@ import type { Kernel } from "../../kernel.js";
 import { get_mm_rss } from "../../mm/mm_types.js";
 import { rlimit, RLIMIT_SIGPENDING } from "../../proc/rlimit.js";
 import { SIG_DFL, SIG_IGN, sigaddset, sigset_t, _NSIG } from "../../proc/signal_types.js";
+import { task_in_iowait } from "../../sched/core.js";
 import type { task_struct } from "../../proc/task.js";
 import { current_umask } from "../namei.js";
 import { seq_file } from "../seq_file.js";
@@ -28,7 +29,7 @@ const CAP_FULL_SET = "000001ffffffffff";
 /** Linux: get_task_state(): the letter and word /proc shows for a task's state. */
 function get_task_state(t: task_struct): string {
   switch (t.state) {
-    case "TASK_RUNNING": return "R (running)";
+    case "TASK_RUNNING": return task_in_iowait(t) ? "D (disk sleep)" : "R (running)";
     case "TASK_INTERRUPTIBLE": return "S (sleeping)";
     case "EXIT_ZOMBIE": return "Z (zombie)";
     default: return "X (dead)";

@@ -1,13 +1,14 @@
 // Linux: fs/proc/meminfo.c meminfo_proc_show(): the whole machine's memory, one "Label: N kB" line
 // each, in Linux 5.15's order, for a riscv32 kernel: no HIGHMEM, no transparent huge pages (64-bit
 // only on riscv), no hugetlbfs, no CMA, no memory-failure handling, so none of their lines.
-// Values vmos has no source for yet (slab, kernel stacks, vmalloc, per-CPU, swap) are 0, as they
-// would be on a kernel without that feature.
+// Values vmos has no source for yet (slab, kernel stacks, vmalloc, per-CPU) are 0, as they would be
+// on a kernel without that feature. Swap is the swap areas' (swapfile.ts): 0 without a swap device.
 
 import type { Kernel } from "../../kernel.js";
 import { seq_file, show_val_kb } from "../seq_file.js";
 import { live_mms, node_page_state, si_mem_available } from "./page_state.js";
 import { VM_ACCOUNT } from "../../mm/vma.js";
+import { nr_swap_pages, total_swap_pages } from "../../mm/swapfile.js";
 
 /** Linux: sysctl_overcommit_ratio's default: CommitLimit is half of RAM plus swap. */
 const OVERCOMMIT_RATIO = 50;
@@ -35,7 +36,7 @@ export function proc_meminfo(k: Kernel): string {
   const m = new seq_file();
   const totalram = k.zone.managed_pages;
   const swapcache = s.nr_swapcached;
-  const total_swap_pages = 0;
+  const swap_total = total_swap_pages(k);
   show_val_kb(m, "MemTotal:       ", totalram);
   show_val_kb(m, "MemFree:        ", s.nr_free_pages);
   show_val_kb(m, "MemAvailable:   ", si_mem_available(k, s));
@@ -50,8 +51,8 @@ export function proc_meminfo(k: Kernel): string {
   show_val_kb(m, "Inactive(file): ", s.nr_inactive_file);
   show_val_kb(m, "Unevictable:    ", s.nr_unevictable);
   show_val_kb(m, "Mlocked:        ", s.nr_mlock);
-  show_val_kb(m, "SwapTotal:      ", total_swap_pages);
-  show_val_kb(m, "SwapFree:       ", 0);
+  show_val_kb(m, "SwapTotal:      ", swap_total);
+  show_val_kb(m, "SwapFree:       ", nr_swap_pages(k));
   show_val_kb(m, "Dirty:          ", s.nr_dirty);
   show_val_kb(m, "Writeback:      ", s.nr_writeback);
   show_val_kb(m, "AnonPages:      ", s.nr_anon_pages);
@@ -67,7 +68,7 @@ export function proc_meminfo(k: Kernel): string {
   show_val_kb(m, "NFS_Unstable:   ", 0);
   show_val_kb(m, "Bounce:         ", 0);
   show_val_kb(m, "WritebackTmp:   ", 0);
-  show_val_kb(m, "CommitLimit:    ", Math.floor((totalram * OVERCOMMIT_RATIO) / 100) + total_swap_pages);
+  show_val_kb(m, "CommitLimit:    ", Math.floor((totalram * OVERCOMMIT_RATIO) / 100) + swap_total);
   show_val_kb(m, "Committed_AS:   ", vm_memory_committed(k));
   m.put_decimal_ull_width("VmallocTotal:   ", VMALLOC_TOTAL_KB, 8);
   m.puts(" kB\n");

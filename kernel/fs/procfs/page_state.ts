@@ -3,11 +3,9 @@
 // every map, unmap and LRU move updates; vmos recounts them from the struct pages whenever a /proc
 // file is opened, which gives the same numbers and cannot drift. One node, one zone (ZONE_NORMAL).
 //
-// LRU lists: a user or page-cache page is counted on the list its flags name (PG_active,
-// PG_unevictable, and anonymous vs file by PG_swapbacked, Linux's page_is_file_lru()). vmos has no
-// LRU lists yet, so PG_active alone decides (mark_page_accessed sets it on a page-cache page's second
-// access) and a page without it is counted where Linux 5.15 first puts a new page: the inactive list
-// (lru_cache_add_inactive_or_unevictable). "Anonymous" here also means PageAnon().
+// LRU lists: the sizes of the lists themselves (kernel/mm/swap.ts), as Linux's NR_LRU_BASE + lru
+// counters are: anonymous and shmem pages on the anon lists, page-cache pages on the file lists,
+// mlocked ones on the unevictable list. "Anonymous" elsewhere here means PageAnon().
 //
 // The page cache (kernel/mm/filemap.ts): every cached page of a file is in nr_file_pages (meminfo
 // Cached, mapped or not), on the file LRU (Active(file) + Inactive(file)), in nr_mapped while a PTE
@@ -17,9 +15,10 @@
 import type { Kernel } from "../../kernel.js";
 import type { mm_struct } from "../../mm/mm_types.js";
 import {
-  PageActive, PageBuddy, PageDirty, PageMlocked, PageReserved, PageSwapBacked, PageSwapCache, PageTable,
-  PageUnevictable, PageWriteback, page_mapped,
+  PageBuddy, PageDirty, PageMlocked, PageReserved, PageSwapBacked, PageSwapCache, PageTable, PageWriteback, page_mapped,
 } from "../../mm/page.js";
+import { LRU_ACTIVE_ANON, LRU_ACTIVE_FILE, LRU_INACTIVE_ANON, LRU_INACTIVE_FILE, LRU_UNEVICTABLE } from "../../mm/swap.js";
+import { high_wmark_pages, low_wmark_pages } from "../../mm/page_alloc.js";
 import { PageAnon } from "../../mm/rmap.js";
 
 /** Linux: the node_stat_item and zone_stat_item counters vmos has, in pages. */
@@ -55,10 +54,12 @@ export function live_mms(k: Kernel): mm_struct[] {
 
 /** Linux: global_node_page_state() / global_zone_page_state() for every item at once. */
 export function node_page_state(k: Kernel): node_stat {
+  const lru = k.zone.lruvec.nr;
   const s: node_stat = {
-    nr_free_pages: k.zone.free_pages, nr_inactive_anon: 0, nr_active_anon: 0, nr_inactive_file: 0,
-    nr_active_file: 0, nr_unevictable: 0, nr_anon_pages: 0, nr_mapped: 0, nr_file_pages: 0, nr_dirty: 0,
-    nr_writeback: 0, nr_shmem: 0, nr_page_table_pages: 0, nr_swapcached: 0, nr_mlock: 0,
+    nr_free_pages: k.zone.free_pages, nr_inactive_anon: lru[LRU_INACTIVE_ANON]!, nr_active_anon: lru[LRU_ACTIVE_ANON]!,
+    nr_inactive_file: lru[LRU_INACTIVE_FILE]!, nr_active_file: lru[LRU_ACTIVE_FILE]!, nr_unevictable: lru[LRU_UNEVICTABLE]!,
+    nr_anon_pages: 0, nr_mapped: 0, nr_file_pages: 0, nr_dirty: 0, nr_writeback: 0, nr_shmem: 0,
+    nr_page_table_pages: 0, nr_swapcached: 0, nr_mlock: 0,
   };
   for (const mm of live_mms(k)) s.nr_page_table_pages += mm.pgtables_bytes / 4096;
   for (const p of k.mem_map) {
@@ -77,13 +78,6 @@ export function node_page_state(k: Kernel): node_stat {
     if (cached && !PageSwapBacked(p) && PageDirty(p)) s.nr_dirty++;
     if (cached && !PageSwapBacked(p) && PageWriteback(p)) s.nr_writeback++;
     if (PageMlocked(p)) s.nr_mlock++;
-    const is_anon_lru = anon || PageSwapBacked(p);
-    if (PageUnevictable(p) || PageMlocked(p)) s.nr_unevictable++;
-    else if (PageActive(p)) {
-      if (is_anon_lru) s.nr_active_anon++;
-      else s.nr_active_file++;
-    } else if (is_anon_lru) s.nr_inactive_anon++;
-    else s.nr_inactive_file++;
   }
   return s;
 }
@@ -93,7 +87,7 @@ export function node_page_state(k: Kernel): node_stat {
  * lowmem_reserve (there is no lower zone): its high watermark, at most its managed pages.
  */
 export function totalreserve_pages(k: Kernel): number {
-  return Math.min(k.zone._watermark.high, k.zone.managed_pages);
+  return Math.min(high_wmark_pages(k.zone), k.zone.managed_pages);
 }
 
 /**
@@ -101,7 +95,7 @@ export function totalreserve_pages(k: Kernel): number {
  * could be dropped (all but max(half of it, the low watermark)); vmos has no reclaimable slab.
  */
 export function si_mem_available(k: Kernel, s: node_stat): number {
-  const wmark_low = k.zone._watermark.low;
+  const wmark_low = low_wmark_pages(k.zone);
   let available = s.nr_free_pages - totalreserve_pages(k);
   let pagecache = s.nr_active_file + s.nr_inactive_file;
   pagecache -= Math.min(Math.floor(pagecache / 2), wmark_low);

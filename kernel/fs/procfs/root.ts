@@ -1,6 +1,6 @@
 // Linux: fs/proc/root.c, base.c, generic.c: the /proc directory tree.
 //
-//   /proc/meminfo  /proc/vmstat  /proc/buddyinfo          the whole machine
+//   /proc/meminfo  /proc/vmstat  /proc/buddyinfo  /proc/swaps  /proc/zoneinfo    the whole machine
 //   /proc/self -> /proc/<caller's pid>
 //   /proc/<pid>/{maps,smaps,smaps_rollup,status,stat,statm,cmdline}   any task not yet reaped
 //
@@ -19,8 +19,9 @@ import type { dentry } from "../vfs.js";
 import { proc_pid_stat, proc_pid_status } from "./array.js";
 import { proc_pid_cmdline } from "./base.js";
 import { proc_meminfo } from "./meminfo.js";
+import { proc_swaps } from "./swaps.js";
 import { proc_pid_maps, proc_pid_smaps, proc_pid_smaps_rollup, proc_pid_statm } from "./task_mmu.js";
-import { proc_buddyinfo, proc_vmstat } from "./vmstat.js";
+import { proc_buddyinfo, proc_vmstat, proc_zoneinfo } from "./vmstat.js";
 
 /** Linux: seq_lseek(): only SEEK_SET and SEEK_CUR, to any position >= 0 (past the end reads 0 bytes). */
 function seq_lseek(f: file, offset: bigint, whence: number): bigint {
@@ -63,7 +64,9 @@ const PID_FILES: Record<string, (k: Kernel, t: task_struct) => string | Uint8Arr
 const ROOT_FILES: Record<string, (k: Kernel) => string> = {
   buddyinfo: proc_buddyinfo,
   meminfo: proc_meminfo,
+  swaps: proc_swaps,
   vmstat: proc_vmstat,
+  zoneinfo: proc_zoneinfo,
 };
 
 /** Names `vmos run --proc` and tests may ask for: the machine's files and the per-process ones. */

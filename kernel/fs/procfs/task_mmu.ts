@@ -10,7 +10,9 @@ import { PageDirty, PageReferenced, PageSwapBacked, page_count, page_mapcount, t
 import { pte_dirty, pte_none, pte_offset, pte_present, pte_young } from "../../mm/pgtable.js";
 import { PageAnon } from "../../mm/rmap.js";
 import { VM_EXEC, VM_LOCKED, VM_MAYSHARE, VM_READ, VM_WRITE, type vm_area_struct } from "../../mm/vma.js";
-import { vma_is_shmem, vma_shmem } from "../../mm/shmem.js";
+import { shmem_swap_usage, vma_is_shmem, vma_shmem } from "../../mm/shmem.js";
+import { __swap_count } from "../../mm/swapfile.js";
+import { pte_to_swp_entry } from "../../mm/swapops.js";
 import { arch_vma_name } from "../../proc/vdso.js";
 import { d_path, file_dev, file_ino, type file } from "../file.js";
 import { seq_file } from "../seq_file.js";
@@ -164,12 +166,16 @@ function smaps_account(mss: mem_size_stats, p: page, young: boolean, dirty: bool
 /**
  * Linux: smap_gather_stats() -> walk_page_range() -> smaps_pte_entry() for every PTE of the VMA.
  * The zero page and other special PTEs have no struct page (vm_normal_page) and are not counted. A
- * non-present, non-empty PTE is a swap entry: Swap, and SwapPss as if no one else shared the slot
- * (vmos has no swap_map counts yet).
+ * non-present, non-empty PTE is a swap entry: Swap, and SwapPss shared among the PTEs and shmem
+ * objects that refer to the slot (swp_swapcount). A shmem VMA's pages in swap are not in its PTEs
+ * but in the object: its Swap is the object's swapped pages in the VMA's range (shmem_swap_usage).
  */
 function smap_gather_stats(vma: vm_area_struct, mss: mem_size_stats): void {
   const mm = vma.vm_mm as mm_struct;
   const ram = mm.kernel.machine.ram;
+  if (vma_is_shmem(vma)) {
+    mss.swap += shmem_swap_usage(vma_shmem(vma), vma.vm_pgoff, vma.vm_pgoff + (vma.vm_end - vma.vm_start) / PAGE_SIZE) * PAGE_SIZE;
+  }
   const locked = (vma.vm_flags & VM_LOCKED) !== 0;
   for (let va = vma.vm_start; va < vma.vm_end; va += PAGE_SIZE) {
     const ptep = pte_offset(ram, mm, va);
@@ -182,8 +188,9 @@ function smap_gather_stats(vma: vm_area_struct, mss: mem_size_stats): void {
       const p = vm_normal_page(mm, pte);
       if (p !== null) smaps_account(mss, p, pte_young(pte), pte_dirty(pte), locked);
     } else if (!pte_none(pte)) {
+      const mapcount = __swap_count(mm.kernel, pte_to_swp_entry(pte));
       mss.swap += PAGE_SIZE;
-      mss.swap_pss += PAGE_SIZE * 2 ** PSS_SHIFT;
+      mss.swap_pss += mapcount >= 2 ? Math.floor((PAGE_SIZE * 2 ** PSS_SHIFT) / mapcount) : PAGE_SIZE * 2 ** PSS_SHIFT;
     }
   }
 }

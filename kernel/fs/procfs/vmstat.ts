@@ -2,13 +2,17 @@
 // vmstat_text[]) and /proc/buddyinfo (frag_show_print: free blocks per order).
 //
 // The list is Linux 5.15's for vmos's configuration (below): lines for features that are configured
-// out are absent, as on such a kernel; counters of features vmos lacks so far (reclaim, swap-out,
-// compaction...) read 0, and start counting when the kernel grows the event: any counter named here
-// that appears in k.vm_events is printed from there.
+// out are absent, as on such a kernel; counters of features vmos lacks (compaction, NUMA, workingset
+// shadow entries...) read 0. Any counter named here that appears in k.vm_events (faults, swap I/O) or
+// in the zone's reclaim events (k.zone.lruvec.events: LRU moves, pgscan/pgsteal, allocstall, kswapd,
+// oom_kill; counted where Linux counts them, in mm/swap.c, vmscan.c and oom_kill.c) is printed from there.
+//
+// /proc/zoneinfo (zoneinfo_show) is here too, as in Linux: each zone's watermarks and counters.
 
 import type { Kernel } from "../../kernel.js";
 import { page_cache_stats } from "../../mm/filemap.js";
-import { MAX_ORDER } from "../../mm/page_alloc.js";
+import { kswapd_state } from "../../mm/kswapd.js";
+import { high_wmark_pages, low_wmark_pages, MAX_ORDER, MAX_RECLAIM_RETRIES, min_wmark_pages } from "../../mm/page_alloc.js";
 import { seq_file } from "../seq_file.js";
 import { node_page_state, totalreserve_pages, type node_stat } from "./page_state.js";
 
@@ -99,7 +103,7 @@ function vmstat_values(k: Kernel): Map<string, number> {
   v.set("nr_written", pc.nr_written);
   v.set("pgpgin", pc.pgpgin);
   v.set("pgpgout", pc.pgpgout);
-  v.set("pgactivate", pc.pgactivate);
+  for (const [name, value] of Object.entries(k.zone.lruvec.events)) v.set(name, value);
   return v;
 }
 
@@ -125,6 +129,35 @@ export function proc_buddyinfo(k: Kernel): string {
   const m = new seq_file();
   m.puts(`Node 0, zone ${k.zone.name.padStart(8, " ")} `);
   for (let order = 0; order < MAX_ORDER; order++) m.puts(`${String(k.zone.free_area[order]!.nr_free).padStart(6, " ")} `);
+  m.puts("\n");
+  return m.toString();
+}
+
+/**
+ * Linux: mm/vmstat.c zoneinfo_show() -> zoneinfo_show_print(): for each zone its free pages, its
+ * watermarks (min, low, high: see kernel/mm/page_alloc.ts and docs/reclaim.md), its size, and its
+ * counters; the first zone of the node also prints the node's. ZONE_MOVABLE is present and empty.
+ */
+export function proc_zoneinfo(k: Kernel): string {
+  const values = vmstat_values(k);
+  const z = k.zone;
+  const m = new seq_file();
+  const item = (name: string): void => m.puts(`\n      ${name.padEnd(12)} ${values.get(name) ?? 0}`);
+  const zone_head = (free: number, wmarks: number[], pages: number): void => {
+    m.puts(`\n  pages free     ${free}\n        boost    0\n        min      ${wmarks[0]}\n        low      ${wmarks[1]}`);
+    m.puts(`\n        high     ${wmarks[2]}\n        spanned  ${pages}\n        present  ${pages}\n        managed  ${pages}`);
+    m.puts(`\n        cma      0\n        protection: (${ZONES.map(() => "0").join(", ")})`);
+  };
+  m.puts(`Node 0, zone ${z.name.padStart(8)}`);
+  m.puts("\n  per-node stats");
+  for (const name of NODE_ITEMS) item(name);
+  zone_head(z.free_pages, [min_wmark_pages(z), low_wmark_pages(z), high_wmark_pages(z)], z.managed_pages);
+  for (const name of ZONE_ITEMS) item(name);
+  m.puts("\n  pagesets\n    cpu: 0\n              count: 0\n              high:  0\n              batch: 1");
+  m.puts(`\n  node_unreclaimable:  ${kswapd_state(k).kswapd_failures >= MAX_RECLAIM_RETRIES ? 1 : 0}`);
+  m.puts(`\n  start_pfn:           ${z.zone_start_pfn}\n`);
+  m.puts("Node 0, zone  Movable");
+  zone_head(0, [0, 0, 0], 0);
   m.puts("\n");
   return m.toString();
 }
