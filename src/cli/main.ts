@@ -4,6 +4,7 @@
 import { Command } from "commander";
 import { asmCommand } from "./asm.js";
 import { CliError } from "./errors.js";
+import { thrashCommand, type ThrashOptions } from "./experiment.js";
 import { objdumpCommand } from "./objdump.js";
 import { runCommand, type RunOptions } from "./run.js";
 import { simCommand, type SimOptions } from "./sim.js";
@@ -49,6 +50,7 @@ program
   .option("--dirty-writeback-centisecs <n>", "how often the flusher writes old dirty file pages back, in simulated centiseconds", undefined)
   .option("--dirty-expire-centisecs <n>", "how old dirty file data must be before the flusher writes it, in simulated centiseconds", undefined)
   .option("--proc <[pid:]file>", "print /proc/PID/FILE when PID exits, or /proc/FILE when init exits, to stderr (repeatable: --proc 1:maps --proc meminfo)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+  .option("--record-refs <file>", "write the page reference string (TLB-fill granular, `# vmos refs v1`) for vmos sim --trace")
   .passThroughOptions()
   .action((file: string, args: string[], opts: RunOptions) => runCommand(file, args, opts));
 
@@ -72,6 +74,19 @@ program
   .option("--faults", "with --compare: tabulate faults instead of hit rates")
   .option("--svg <file>", "with --compare: also plot hit rate against frames as SVG")
   .action((opts: SimOptions) => simCommand(opts));
+
+const experiment = program.command("experiment").description("measure the kernel: runs of many machines, tabulated and plotted");
+experiment
+  .command("thrash")
+  .description("the thrashing curve: CPU utilisation against K workers (programs/thrash.s) for K = 1..N")
+  .option("--mem <size>", "RAM of each machine (K, M suffixes)", "1M")
+  .option("--swap <size>", "swap of each machine", "8M")
+  .option("--pages <n>", "W: pages each worker touches in every pass (its working set)", "48")
+  .option("--rounds <n>", "passes each worker makes over its pages (its fixed amount of work)", "100")
+  .option("--max-k <n>", "largest number of workers to try", "8")
+  .option("--policy <name>", "page-replacement policy of reclaim (as vmos run --policy)", "linux")
+  .option("--svg <file>", "also plot CPU utilisation against K as SVG")
+  .action((opts: ThrashOptions) => thrashCommand(opts));
 
 program
   .command("objdump")

@@ -1,7 +1,7 @@
 // `vmos run [OPTIONS] FILE [ARGS...]`: boot a machine, run FILE as init, exit with its status.
 // FILE is assembly (assembled in memory) or an ELF executable (vmos's or GNU's).
 
-import { createWriteStream, statSync, writeSync } from "node:fs";
+import { closeSync, createWriteStream, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { writeback_tunables } from "../../kernel/mm/page-writeback.js";
 import { ExecError } from "../../kernel/proc/exec.js";
@@ -18,6 +18,8 @@ import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
 import { CYCLES_PER_SECOND } from "../hw/clock.js";
 import { StaleTlbError } from "../hw/cpu.js";
 import { Machine } from "../hw/machine.js";
+import { BARE_ASID, KEY_ASID_SHIFT } from "../hw/tlb.js";
+import { REFS_HEADER } from "../sim/trace.js";
 import { MAX_RAM_BYTES } from "../hw/ram.js";
 import { ChromeTraceSink, TeeTraceSink } from "../trace/chrome.js";
 import { GraphTraceSink } from "../trace/graph.js";
@@ -56,6 +58,8 @@ export interface RunOptions {
   /** --dirty-writeback-centisecs / --dirty-expire-centisecs: the flusher's period and age limit. */
   dirtyWritebackCentisecs?: string;
   dirtyExpireCentisecs?: string;
+  /** --record-refs FILE: write the run's page reference string (`# vmos refs v1`) for `vmos sim`. */
+  recordRefs?: string;
 }
 
 const stderrLine = (line: string): void => {
@@ -134,22 +138,57 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   if (wbExpire !== undefined) tunables.dirty_expire_centisecs = wbExpire;
   const envp = Object.entries(process.env).map(([key, v]) => `${key}=${v}`);
   const finishProcDump = installProcDump(k, procSpecs, (text) => writeSync(2, text));
+  const finishRefs = opts.recordRefs === undefined ? () => {} : recordRefs(k, opts.recordRefs);
   let outcome: RunOutcome;
   try {
     outcome = run_init(k, file, bytes, [file, ...args], envp);
   } catch (err) {
     trace.close();
     machine.swap?.close();
+    finishRefs();
     if (err instanceof ExecError) throw new CliError(`vmos: ${err.message}`, 126);
     if (err instanceof KernelBug || err instanceof StaleTlbError) throw new CliError(`vmos: kernel bug: ${err.message}`, 70);
     throw err;
   }
   trace.close();
   machine.swap?.close();
+  finishRefs();
   finishProcDump();
   if (outcome.reason === "max-steps") stderrLine(`vmos: stopped after ${k.instructions} instructions (--max-steps ${maxSteps})`);
   if (opts.stats) printStats(k, outcome);
   process.exitCode = outcome.status;
+}
+
+/**
+ * --record-refs FILE: from now on, every TLB fill of a user page is written to FILE as a reference
+ * `PID 0xVPN` (the sim's `# vmos refs v1` format, src/sim/trace.ts), PID being the task on the CPU.
+ * TLB-fill granular: a page is recorded when it is touched after its translation left the TLB (and
+ * after every page fault, whose retried access fills the TLB), as a hardware tracer sampling misses
+ * would see it; touches that hit the TLB are not repeated. Writes are not told apart (no `w` flag).
+ * Returns the function that flushes and closes the file. CliError if the file cannot be made.
+ */
+function recordRefs(k: Kernel, path: string): () => void {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (err) {
+    throw new CliError(`vmos: --record-refs ${path}: ${(err as Error).message}`);
+  }
+  let buf = `${REFS_HEADER}\n`;
+  const tlb = k.machine.tlb;
+  tlb.onFill = (key) => {
+    if (key >>> KEY_ASID_SHIFT === BARE_ASID) return;
+    buf += `${k.current?.pid ?? 0} 0x${(key & 0xfffff).toString(16)}\n`;
+    if (buf.length > 1 << 16) {
+      writeSync(fd, buf);
+      buf = "";
+    }
+  };
+  return () => {
+    tlb.onFill = null;
+    writeSync(fd, buf);
+    closeSync(fd);
+  };
 }
 
 /** --swap, --swap-file and --swap-latency as Machine options, or a CliError saying what is wrong. */
@@ -221,9 +260,61 @@ function printStats(k: Kernel, o: RunOutcome): void {
       `${total_swap_pages(k) - nr_swap_pages(k)} of ${total_swap_pages(k)} slots in use`],
     ["iowait", `${k.iowait_cycles} cycles (${percent(k.iowait_cycles, m.clock.cycles)}% of the time idle waiting for the disk; ` +
       `CPU busy ${percent(m.clock.cycles - k.iowait_cycles, m.clock.cycles)}%)`],
+    ...timeRows(k),
   ];
   stderrLine(`vmos: ${o.init.comm}[${o.init.pid}] ${o.reason === "signal" ? "killed" : "exited"} with status ${o.status}`);
   for (const [name, value] of rows) stderrLine(`  ${name.padEnd(18)} ${value}`);
+}
+
+/** Where the simulated time went, system-wide: the CPU's split as /proc/stat's cpu line has it. */
+export interface CpuTimes {
+  /** Every simulated cycle since boot. */
+  total: number;
+  /** In user mode: every task's utime, reaped children's included (cutime). */
+  user: number;
+  /** In the kernel: traps, syscalls, faults, kernel threads, boot (total - user - iowait). */
+  system: number;
+  /** Idle while some task waited for the disk (Kernel.iowait_cycles). */
+  iowait: number;
+  /** (user + system) / total, 0..1: how much of the time the CPU did work. */
+  utilisation: number;
+  /** Page faults handled (pgfault) and the major ones among them (pgmajfault), system-wide. */
+  faults: number;
+  majorFaults: number;
+  /** Cycles the swap disk spent moving pages: (reads + writes) * its latency. */
+  swapIo: number;
+}
+
+/** The CPU time split of `k` now (after a run: of the whole run). */
+export function cpuTimes(k: Kernel): CpuTimes {
+  const total = k.machine.clock.cycles;
+  let user = 0;
+  for (const t of k.tasks.values()) user += t.utime_cycles + t.cutime_cycles;
+  const iowait = k.iowait_cycles;
+  const system = Math.max(0, total - user - iowait);
+  const swap = k.machine.swap;
+  return {
+    total, user, system, iowait,
+    utilisation: total > 0 ? (user + system) / total : 0,
+    faults: k.vm_events.pgfault,
+    majorFaults: k.vm_events.pgmajfault,
+    swapIo: swap === null ? 0 : (swap.stats.reads + swap.stats.writes) * swap.latency,
+  };
+}
+
+/** The --stats lines about time: user/system/iowait, utilisation, fault rate, swap I/O time. */
+function timeRows(k: Kernel): [string, string][] {
+  const c = cpuTimes(k);
+  const seconds = c.total / CYCLES_PER_SECOND;
+  const rate = (n: number): string => (seconds > 0 ? n / seconds : 0).toFixed(1);
+  const ms = (cycles: number): string => ((cycles * 1000) / CYCLES_PER_SECOND).toFixed(3);
+  return [
+    ["time", `user ${ms(c.user)} ms (${percent(c.user, c.total)}%), system ${ms(c.system)} ms (${percent(c.system, c.total)}%), ` +
+      `iowait ${ms(c.iowait)} ms (${percent(c.iowait, c.total)}%)`],
+    ["CPU utilisation", `${percent(c.user + c.system, c.total)}% ((user + system) / total)`],
+    ["fault rate", `${rate(c.faults)} faults/s simulated (major ${rate(c.majorFaults)}/s, minor ${rate(c.faults - c.majorFaults)}/s)`],
+    ["swap I/O", `${ms(c.swapIo)} ms of disk time (${percent(c.swapIo, c.total)}% of the run)`],
+  ];
 }
 
 /** `part` as a percentage of `whole`, two decimals ("0.00" when whole is 0). */

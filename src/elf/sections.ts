@@ -75,7 +75,7 @@ export function readSectionTable(bytes: Uint8Array, view: DataView, loc: Section
     const s = raw[i];
     const name = stringAt(bytes, names, s.nameOffset);
     if (name === undefined) return fail(`section ${i} name (offset ${hex(s.nameOffset)}) is outside the section name string table`);
-    if (s.type !== SHT_NOBITS && !inFile(bytes, s.offset, s.size)) return fail(`section ${i} (${name}) extends past the end of the file`);
+    if (s.type !== SHT_NOBITS && !inFile(bytes, s.offset, s.size)) return fail(`section ${i} (${printable(name)}) extends past the end of the file`);
     sections.push({ name, type: s.type, flags: s.flags, addr: s.addr, offset: s.offset, size: s.size });
   }
 
@@ -83,6 +83,15 @@ export function readSectionTable(bytes: Uint8Array, view: DataView, loc: Section
   if (symtabIndex < 0) return { ok: true, sections, symbols: [] };
   const symbols = readSymbols(bytes, view, raw, sections, symtabIndex);
   return typeof symbols === "string" ? fail(symbols) : { ok: true, sections, symbols };
+}
+
+/**
+ * A name read from a (possibly damaged) file, fit for a one-line message: control characters and
+ * backslashes become escapes (\n, \x1b), so a problem report never spans lines or moves the cursor.
+ */
+function printable(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f\\]/g, (c) =>
+    c === "\n" ? "\\n" : c === "\t" ? "\\t" : c === "\\" ? "\\\\" : `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /** The symbols of section `index` (an SHT_SYMTAB already known to lie inside the file), or a problem. */
@@ -104,7 +113,7 @@ function readSymbols(bytes: Uint8Array, view: DataView, raw: RawSection[], secti
     const name = stringAt(bytes, strtab, nameOffset);
     if (name === undefined) return `symbol ${i} name (offset ${hex(nameOffset)}) is outside the symbol string table`;
     if (shndx !== SHN_UNDEF && shndx < SHN_LORESERVE && shndx >= sections.length) {
-      return `symbol ${i} (${name}) is in section ${shndx}, which does not exist`;
+      return `symbol ${i} (${printable(name)}) is in section ${shndx}, which does not exist`;
     }
 
     const type = symbolTypeOf(info);

@@ -74,6 +74,15 @@ describe("readExecutable on damaged files", () => {
       );
     });
 
+    it(`names a damaged section of valid file ${n} on one line even when its name holds a newline`, () => {
+      // Found by the property above (seed 1682319425): a section's name offset moved onto bytes
+      // that read as "\nsymtab" made the report two lines.
+      const bytes = file.slice();
+      const view = new DataView(bytes.buffer);
+      for (const [at, value] of [[268, 372], [140, 167772160], [64, 0]] as const) view.setUint32(Math.min(at & ~3, bytes.length - 4), value, true);
+      checkVerdict(bytes);
+    });
+
     it(`never throws when valid file ${n} is truncated anywhere`, () => {
       for (let length = 0; length < file.length; length++) checkVerdict(file.subarray(0, length));
     });

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { vmos } from "../helpers/cli.js";
+
+describe("vmos run --stats: where the simulated time went", () => {
+  it("splits time into user, system and iowait and reports utilisation and fault rate", () => {
+    const r = vmos(["run", "--stats", "programs/demand.s", "16"]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/time\s+user [\d.]+ ms \([\d.]+%\), system [\d.]+ ms \([\d.]+%\), iowait 0\.000 ms \(0\.00%\)/);
+    expect(r.stderr).toMatch(/CPU utilisation\s+100\.00%/);
+    expect(r.stderr).toMatch(/fault rate\s+[\d.]+ faults\/s simulated \(major 0\.0\/s, minor [\d.]+\/s\)/);
+    expect(r.stderr).toMatch(/swap I\/O\s+0\.000 ms of disk time/);
+  });
+
+  it("shows the CPU waiting on the disk when workers thrash", () => {
+    const r = vmos(["run", "--stats", "--mem", "512K", "--swap", "4M", "programs/thrash.s", "3", "40", "50"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("workers 3 done\n");
+    const util = Number(/CPU utilisation\s+([\d.]+)%/.exec(r.stderr)![1]);
+    const iowait = Number(/iowait [\d.]+ ms \(([\d.]+)%\)/.exec(r.stderr)![1]);
+    expect(util).toBeLessThan(50);
+    expect(iowait).toBeGreaterThan(50);
+    expect(r.stderr).toMatch(/major [1-9][\d.]*\/s/);
+  });
+});
