@@ -4,8 +4,8 @@
 // with --svg, drawn as CPU utilisation against K: flat while K*W pages fit in RAM, collapsing once
 // they do not, because then the CPU mostly waits for the swap disk (iowait). See docs/thrashing.md.
 
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { run_init, start_kernel } from "../../kernel/main.js";
 import { Tracer } from "../../kernel/trace.js";
 import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
@@ -33,8 +33,18 @@ export interface ThrashPoint extends CpuTimes {
   status: number;
 }
 
-/** The program every point runs: programs/thrash.s, next to this checkout's other programs. */
-const THRASH_PROGRAM = join(import.meta.dirname, "../../programs/thrash.s");
+/**
+ * The program every point runs: programs/thrash.s of this checkout, found by walking up from this
+ * file (src/cli when run through tsx, dist/src/cli when compiled).
+ */
+const THRASH_PROGRAM = findUp(import.meta.dirname, "programs/thrash.s");
+
+function findUp(dir: string, rel: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, rel))) return join(d, rel);
+    if (dirname(d) === d) return join(dir, "../..", rel); // not found: name the expected place in the error
+  }
+}
 
 /**
  * Boot a fresh machine (`memBytes` RAM, `swapBytes` swap, `policy`) and run thrash.s with K workers
