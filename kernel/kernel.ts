@@ -48,6 +48,8 @@ export class Kernel {
   /** Every live or zombie task by pid (Linux: the pid hash). */
   readonly tasks = new Map<number, task_struct>();
   current: task_struct | null = null;
+  /** Linux: TIF_NEED_RESCHED: the current task gives up the rest of its time slice (sched_yield). */
+  need_resched = false;
   next_pid = 1;
   /** Notes already printed by report_once (Linux: printk_once), by key. */
   private readonly reported = new Set<string>();

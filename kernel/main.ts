@@ -146,6 +146,8 @@ function run_init_process(k: Kernel, path: string, bytes: Uint8Array | null, arg
     const kstart = clock.cycles;
     if (exit === Exit.Trap) {
       handle_trap(k, task);
+      if (k.need_resched) slice_left = 0; // sched_yield gave the rest of the slice away
+      k.need_resched = false;
     } else {
       clock.advance(COST.trapEntry); // the timer interrupt that ends the quantum
       policy_tick(k); // a --policy that samples reference bits (aging, WSClock) does it on the tick

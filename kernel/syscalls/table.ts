@@ -25,7 +25,10 @@ const CORE_SYSCALLS: SyscallTable = {
   93: (k, t, a) => sys_exit_group(k, t, a[0]!), // exit: one thread per process, so the same
   94: (k, t, a) => sys_exit_group(k, t, a[0]!),
   96: (_k, t) => t.pid, // set_tid_address: returns the caller's tid
-  124: () => 0, // sched_yield: the quantum ends at the next check anyway
+  124: (k) => { // sched_yield: the rest of the slice goes; the caller joins the back of the run queue
+    k.need_resched = true;
+    return 0;
+  },
   160: (k, t, a) => sys_uname(k, t, a[0]! >>> 0),
   172: (k, t) => sys_getpid(k, t),
   173: (k, t) => sys_getppid(k, t),

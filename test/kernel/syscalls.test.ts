@@ -73,6 +73,16 @@ describe("system calls", () => {
     expect(r.status).toBe(2 + "h".charCodeAt(0));
   });
 
+  it("sched_yield hands the CPU to the next runnable task; other calls keep the time slice", () => {
+    // A shared page; the child sets it and exits. The parent reads it right after fork, with or
+    // without yielding first: only a yield lets the child run before the read.
+    const prog = (yieldFirst: boolean): string => `${START}  li a0, 0\n  li a1, 4096\n  li a2, 3\n  li a3, 0x21\n  li a4, -1\n  li a5, 0\n  li a7, 222\n  ecall
+  mv s0, a0\n  li a0, 17\n  li a1, 0\n  li a2, 0\n  li a3, 0\n  li a4, 0\n  li a7, 220\n  ecall
+  bnez a0, 1f\n  li t0, 1\n  sw t0, 0(s0)\n${exit(0)}1:\n${yieldFirst ? "  li a7, 124\n  ecall\n" : ""}  lw a0, 0(s0)\n${exit("a0")}`;
+    expect(runSource(prog(false)).status).toBe(0);
+    expect(runSource(prog(true)).status).toBe(1);
+  });
+
   it("exit keeps only the low 8 bits of the status", () => {
     expect(runSource(`${START}${exit(257)}`).status).toBe(1);
   });
