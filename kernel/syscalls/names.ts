@@ -50,6 +50,8 @@ export const SYSCALL_NAMES: Readonly<Record<number, string>> = {
   437: "openat2", 438: "pidfd_getfd", 439: "faccessat2", 440: "process_madvise", 441: "epoll_pwait2",
   442: "mount_setattr", 443: "quotactl_fd", 444: "landlock_create_ruleset", 445: "landlock_add_rule",
   446: "landlock_restrict_self", 447: "memfd_secret", 448: "process_mrelease",
+  // vmos's own, above Linux's range (kernel/mm/page_info.ts).
+  1024: "vmos_page_info", 1025: "vmos_pageout",
 };
 
 /**
