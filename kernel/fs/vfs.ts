@@ -85,9 +85,11 @@ export function vfs_pread(k: Kernel, task: task_struct, f: file, buf: number, co
   if (!(f.f_mode & FMODE_READ)) return -EBADF;
   if (!(f.f_mode & FMODE_LSEEK)) return -ESPIPE;
   if (pos < 0) return -EINVAL;
-  if (f.f_inode === null || !S_ISREG(f.f_inode.i_mode)) return f.f_inode !== null && S_ISDIR(f.f_inode.i_mode) ? -EISDIR : -EINVAL;
+  const node = f.f_inode;
+  if (node !== null && S_ISDIR(node.i_mode)) return -EISDIR;
+  if (node === null || !S_ISREG(node.i_mode)) return -EINVAL;
   if (!access_ok(buf, count)) return -EFAULT;
-  return filemap_read(k, task.mm!, task, f.f_inode.i_mapping, pos, buf, Math.min(count, MAX_RW_COUNT));
+  return filemap_read(k, task.mm!, task, node.i_mapping, pos, buf, Math.min(count, MAX_RW_COUNT));
 }
 
 /** pwrite64: at `pos` even with O_APPEND? Linux appends anyway (a documented bug it keeps); vmos too. */

@@ -10,7 +10,7 @@
 
 import type { Kernel } from "../kernel.js";
 import { file, fput } from "../fs/file.js";
-import { ihold, iput, S_ISDIR, S_ISREG, type inode } from "../fs/inode.js";
+import { ihold, iput, S_ISREG, type inode } from "../fs/inode.js";
 import { task_pwd } from "../fs/namei.js";
 import { ramfs_inode } from "../fs/ramfs.js";
 import { do_filp_open, generic_file_fops, O_RDONLY } from "../fs/vfs.js";
@@ -66,7 +66,7 @@ export function open_exec(k: Kernel, task: task_struct, path: string): file | nu
   const node = f.f_inode;
   if (node === null || !S_ISREG(node.i_mode)) {
     fput(f);
-    return node !== null && S_ISDIR(node.i_mode) ? -EACCES : -EACCES;
+    return -EACCES; // a directory or a special file, as Linux's do_open_execat
   }
   if (!ASSEMBLY.test(path)) {
     if ((node.i_mode & 0o111) === 0) {

@@ -4,7 +4,7 @@
 // with --svg, drawn as CPU utilisation against K: flat while K*W pages fit in RAM, collapsing once
 // they do not, because then the CPU mostly waits for the swap disk (iowait). See docs/thrashing.md.
 
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { run_init, start_kernel } from "../../kernel/main.js";
 import { Tracer } from "../../kernel/trace.js";
@@ -14,6 +14,7 @@ import { Machine } from "../hw/machine.js";
 import { lineChart } from "../sim/svg.js";
 import { assembleSources } from "./asm.js";
 import { CliError } from "./errors.js";
+import { writeOutput } from "./files.js";
 import { cpuTimes, type CpuTimes } from "./run.js";
 import { parseCount, parseSize } from "./size.js";
 
@@ -94,7 +95,7 @@ export function thrashCommand(o: ThrashOptions): void {
   for (let k = 1; k <= maxK; k++) points.push(thrashPoint(program, k, pages, rounds, memBytes, swapBytes, o.policy));
   process.stdout.write(thrashTable(points, pages, frames));
   if (o.svg !== undefined) {
-    writeFileSync(o.svg, lineChart({
+    writeOutput(o.svg, lineChart({
       title: `Thrashing: ${pages} pages per worker, RAM ${frames} frames, policy ${o.policy}`,
       xLabel: "degree of multiprogramming K (workers)",
       yLabel: "CPU utilisation",
@@ -102,6 +103,6 @@ export function thrashCommand(o: ThrashOptions): void {
       yMin: 0,
       yMax: 1,
       yFormat: (y) => `${Math.round(y * 100)}%`,
-    }));
+    }), "--svg");
   }
 }

@@ -4,7 +4,6 @@
 // The reference string comes from a file (--trace, see src/sim/trace.ts for the formats) or is
 // generated (--pattern, src/sim/patterns.ts).
 
-import { writeFileSync } from "node:fs";
 import { policyNames } from "../../kernel/mm/policy/index.js";
 import { generate, PATTERNS, type PatternName } from "../sim/patterns.js";
 import { distinctPages, type RefString } from "../sim/refs.js";
@@ -12,7 +11,7 @@ import { anomalies, compare, simulate, type AccessRecord, type SimSummary } from
 import { lineChart } from "../sim/svg.js";
 import { parseTrace } from "../sim/trace.js";
 import { CliError } from "./errors.js";
-import { readInput } from "./files.js";
+import { readInput, writeOutput } from "./files.js";
 import { parseCount } from "./size.js";
 
 export interface SimOptions {
@@ -125,11 +124,7 @@ function compareCommand(o: SimOptions, refs: RefString, source: string, t: Tunin
       yFormat: (y) => `${Math.round(y * 100)}%`,
       series: policies.map((name, c) => ({ name, points: table.map((row) => [row[c]!.frames, row[c]!.hitRate] as const) })),
     });
-    try {
-      writeFileSync(o.svg, svg);
-    } catch (err) {
-      throw new CliError(`vmos sim: --svg ${o.svg}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
+    writeOutput(o.svg, svg, "--svg");
     out.push(`wrote ${o.svg}`);
   }
   process.stdout.write(out.join("\n") + "\n");

@@ -259,54 +259,49 @@ export class HostDir {
     }
   }
 
-  /** Create the regular file `name` in `dir` (9P: lcreate); -EEXIST if the name exists. */
-  create(dir: number, name: string, perm: number): { handle: number; attr: HostAttr } | number {
+  /**
+   * The checks every operation on a name makes -- a live handle for the directory, one valid path
+   * component, a directory that still resolves inside the root -- then `op` on the name's host
+   * path (and its path relative to the root). Returns 0, or -errno from a check or from the host.
+   */
+  private atName(dir: number, name: string, op: (path: string, rel: string) => void): number {
     const d = this.fid(dir);
     if (typeof d === "number") return d;
     if (!HostDir.validName(name)) return -EINVAL;
-    const path = this.hostPath(this.child(d, name));
+    const rel = this.child(d, name);
+    const path = this.hostPath(rel);
     if (typeof path === "number") return path;
     try {
-      const { O_CREAT, O_EXCL, O_RDWR, O_NOFOLLOW } = fs.constants;
-      fs.closeSync(fs.openSync(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, perm & 0o7777));
-    } catch (err) {
-      return errnoOf(err);
-    }
-    return this.lookup(dir, name);
-  }
-
-  /** Make the directory `name` in `dir`. */
-  mkdir(dir: number, name: string, perm: number): number {
-    const d = this.fid(dir);
-    if (typeof d === "number") return d;
-    if (!HostDir.validName(name)) return -EINVAL;
-    const path = this.hostPath(this.child(d, name));
-    if (typeof path === "number") return path;
-    try {
-      fs.mkdirSync(path, { mode: perm & 0o7777 });
+      op(path, rel);
       return 0;
     } catch (err) {
       return errnoOf(err);
     }
   }
+
+  /** Create the regular file `name` in `dir` (9P: lcreate); -EEXIST if the name exists. */
+  create(dir: number, name: string, perm: number): { handle: number; attr: HostAttr } | number {
+    const { O_CREAT, O_EXCL, O_RDWR, O_NOFOLLOW } = fs.constants;
+    const r = this.atName(dir, name, (path) => fs.closeSync(fs.openSync(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, perm & 0o7777)));
+    return r < 0 ? r : this.lookup(dir, name);
+  }
+
+
+  /** Make the directory `name` in `dir`. */
+  mkdir(dir: number, name: string, perm: number): number {
+    return this.atName(dir, name, (path) => fs.mkdirSync(path, { mode: perm & 0o7777 }));
+  }
+
 
   /**
    * Make the symbolic link `name` in `dir` holding `target` as written (9P: symlink). The host never
    * follows it: the kernel resolves the target itself, inside the guest's root.
    */
   symlink(dir: number, name: string, target: string): number {
-    const d = this.fid(dir);
-    if (typeof d === "number") return d;
-    if (!HostDir.validName(name) || target.includes("\0")) return -EINVAL;
-    const path = this.hostPath(this.child(d, name));
-    if (typeof path === "number") return path;
-    try {
-      fs.symlinkSync(target, path);
-      return 0;
-    } catch (err) {
-      return errnoOf(err);
-    }
+    if (target.includes("\0")) return -EINVAL;
+    return this.atName(dir, name, (path) => fs.symlinkSync(target, path));
   }
+
 
   /**
    * Give the file behind `h` a second name `name` in `dir` (9P: link). The host's link(2) does not
@@ -331,22 +326,19 @@ export class HostDir {
 
   /** Remove the name `name` from `dir`: a directory (rmdir) if `isDir`, else a non-directory. */
   unlink(dir: number, name: string, isDir: boolean): number {
-    const d = this.fid(dir);
-    if (typeof d === "number") return d;
-    if (!HostDir.validName(name)) return -EINVAL;
-    const rel = this.child(d, name);
-    const path = this.hostPath(rel);
-    if (typeof path === "number") return path;
-    if (!isDir) this.keepOpen(rel);
-    try {
+    let gone = "";
+    const r = this.atName(dir, name, (path, rel) => {
       if (isDir) fs.rmdirSync(path);
-      else fs.unlinkSync(path);
-    } catch (err) {
-      return errnoOf(err);
-    }
-    for (const f of this.fids.values()) if (f.rel === rel) f.unlinked = true;
-    return 0;
+      else {
+        this.keepOpen(rel);
+        fs.unlinkSync(path);
+      }
+      gone = rel;
+    });
+    if (r === 0) for (const f of this.fids.values()) if (f.rel === gone) f.unlinked = true;
+    return r;
   }
+
 
   /**
    * The name `rel` is about to go: every handle on it opens a host descriptor now (read-write if the

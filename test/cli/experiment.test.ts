@@ -18,6 +18,12 @@ describe("vmos experiment thrash", () => {
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[\s\S]*CPU utilisation[\s\S]*<\/svg>\s*$/);
   });
 
+  it("names an --svg file it cannot write in one line, without a stack trace", () => {
+    const r = vmos(["experiment", "thrash", "--max-k", "1", "--pages", "4", "--rounds", "1", "--svg", "/nonexistent-dir/t.svg"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe("vmos: --svg /nonexistent-dir/t.svg: no such directory");
+  });
+
   it("rejects a bad --max-k", () => {
     const r = vmos(["experiment", "thrash", "--max-k", "100"]);
     expect(r.status).not.toBe(0);

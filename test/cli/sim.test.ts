@@ -157,6 +157,13 @@ describe("vmos sim", () => {
     expect(r.stdout).toContain(`wrote ${svg}`);
   });
 
+  it("names an --svg file it cannot write in one line, without a stack trace", () => {
+    const trace = file("short.txt", "1\n2\n1\n");
+    const r = vmos(["sim", "--compare", "--trace", trace, "--frames-range", "1..2", "--svg", join(dir, "missing", "x.svg")]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`vmos: --svg ${join(dir, "missing", "x.svg")}: no such directory`);
+  });
+
   it("--compare --faults tabulates faults for the chosen policies over a generated string", () => {
     const args = ["sim", "--compare", "--faults", "--policy", "clock,lru,opt", "--pattern", "zipf", "--pages", "50", "--length", "2000", "--seed", "3", "--frames-range", "5..20:5"];
     const r = vmos(args);
