@@ -145,7 +145,7 @@ function lookup_one(k: Kernel, task: task_struct, dir: path, name: string): path
   const lookup = node.i_op.lookup;
   if (lookup === undefined) return -ENOENT;
   const found = lookup(k, node, name);
-  if (typeof found === "number") return found === -9 ? -ENOENT : found; // a handle gone stale: the name is gone
+  if (typeof found === "number") return found;
   found.i_count--; // borrowed: the inode cache keeps it while it has a name
   return dir.child(name, found, null);
 }

@@ -172,7 +172,7 @@ export function do_filp_open(k: Kernel, task: task_struct, start: path, name: st
       const create = dir.i_op.create;
       if (create === undefined) return -EACCES;
       const made = create(k, dir, parent.last, S_IFREG | (mode & 0o7777));
-      if (typeof made === "number") return made === -EBADF ? -ENOENT : made; // a directory removed under us
+      if (typeof made === "number") return made;
       const f = open_inode(k, parent.dir.child(parent.last, made, null), made, flags & ~O_TRUNC);
       made.i_count--; // the file holds its own reference now
       return f;

@@ -41,7 +41,7 @@ const ERRNO: Record<string, number> = {
   EISDIR: 21, EINVAL: 22, EFBIG: 27, ENOSPC: 28, EROFS: 30, EMLINK: 31, ENAMETOOLONG: 36,
   ENOTEMPTY: 39, ELOOP: 40,
 };
-const ENOENT = 2, EIO = 5, EINVAL = 22, EBADF = 9;
+const ENOENT = 2, EIO = 5, EINVAL = 22;
 
 /** A host error as -errno (EIO for anything without a Linux equivalent). */
 function errnoOf(err: unknown): number {
@@ -113,8 +113,12 @@ export class HostDir {
     }
   }
 
+  /**
+   * The file behind handle `h`. A handle the kernel has forgotten names a file it let go of (its
+   * last name removed, the directory gone): -ENOENT, what the guest should see for that name.
+   */
   private fid(h: number): Fid | number {
-    return this.fids.get(h) ?? -EBADF;
+    return this.fids.get(h) ?? -ENOENT;
   }
 
   private static validName(name: string): boolean {
