@@ -19,7 +19,12 @@
 // are Linux's own data structure. policy/linux.ts is the simulator's model of the same algorithm (no
 // unevictable list, no dirty-page deferral, no VM_EXEC exception); the kernel does not use it, so the
 // two can be compared (`vmos sim --policy linux` against `vmos run`'s vmstat counters).
-// `lru` (exact) and `opt` need the MMU to report every access, which vmos cannot do yet.
+//
+// `lru` (exact) and `opt` must hear of every reference: they switch the board's reference clock on
+// (src/hw/refclock.ts; every access then takes the MMU's slow path), and before each reclaim
+// sync_references() (refclock.ts) replays the pages referenced since the last one into the policy,
+// in order of last use. `opt` also needs the future: the reference string of a first run of the
+// same program (record_references()), which `vmos run --policy opt` makes by itself (docs/policies.md).
 
 import type { Kernel } from "../kernel.js";
 import { address_space } from "../fs/inode.js";
@@ -30,6 +35,7 @@ import { write_one_page } from "./page-writeback.js";
 import { pte_dirty } from "./pgtable.js";
 import { POLICIES, policyNames } from "./policy/index.js";
 import type { PolicyHost } from "./policy/types.js";
+import { page_name, reference_position, start_reference_clock, sync_references, type ReferenceString } from "./refclock.js";
 import { page_referenced, rmap_walk } from "./rmap.js";
 import { del_page_from_lru_list, lru_pages, page_is_file_lru, putback_lru_page, LRU_UNEVICTABLE, NR_LRU_LISTS } from "./swap.js";
 import { ClearPageLRU } from "./page.js";
@@ -37,25 +43,13 @@ import { keep_page, PageRef, RECLAIM_PAGE_CYCLES, shrink_page, type reclaim_stat
 import type { scan_control } from "./vmscan.js";
 import { VM_LOCKED } from "./vma.js";
 
-/** Policies the kernel cannot run yet, and why (one line each). */
-const UNSUPPORTED: Record<string, string> = {
-  lru: "policy lru needs --exact-lru (not yet)",
-  opt: "policy opt needs a recorded reference string (--record-refs, not yet)",
-};
-
 /** The --policy names `vmos run` accepts. */
 export function reclaim_policy_names(): string[] {
-  return policyNames.filter((n) => UNSUPPORTED[n] === undefined);
+  return [...policyNames];
 }
 
-/** A number per object (anon_vma, address_space, shmem object), for host.identity(). */
-const object_ids = new WeakMap<object, number>();
-let next_object_id = 1;
-function object_id(o: object): number {
-  let id = object_ids.get(o);
-  if (id === undefined) object_ids.set(o, (id = next_object_id++));
-  return id;
-}
+/** Policies that must hear of every reference (access()), so need the reference clock. */
+const EXACT = new Set(["lru", "opt"]);
 
 /** The PolicyHost of kernel `k`: what a policy may ask about the page in frame `key`. */
 function kernel_policy_host(k: Kernel): PolicyHost {
@@ -85,8 +79,7 @@ function kernel_policy_host(k: Kernel): PolicyHost {
       if (p.mapping instanceof address_space) write_one_page(k, p);
     },
     identity(key) {
-      const p = pg(key);
-      return p.mapping === null ? -1 - key : object_id(p.mapping as object) * 2 ** 20 + p.index;
+      return page_name(k, key, true);
     },
   };
 }
@@ -96,17 +89,25 @@ function kernel_policy_host(k: Kernel): PolicyHost {
  * kernel/mm/policy/'s. Pages already on the lists are handed to the new policy, oldest first.
  * Returns null, or the reason the name cannot be used (one line, for the CLI).
  */
-export function set_reclaim_policy(k: Kernel, name: string): string | null {
+export function set_reclaim_policy(k: Kernel, name: string, future?: ReferenceString): string | null {
   const lv = k.zone.lruvec;
-  if (UNSUPPORTED[name] !== undefined) return UNSUPPORTED[name]!;
   const factory = POLICIES[name];
   if (factory === undefined) return `unknown policy '${name}' (known: ${reclaim_policy_names().join(", ")})`;
+  if (name === "opt" && future === undefined) return "policy opt needs the reference string of a first run (record_references)";
   if (name === "linux") {
     lv.policy = lv.host = null;
     return null;
   }
   lv.host = kernel_policy_host(k);
-  lv.policy = factory({ frames: k.zone.managed_pages, seed: k.options.seed, tau: 100 * k.options.quantum });
+  if (future !== undefined) {
+    // OPT's names are the recording's dense numbers; a page the recording never named has its own.
+    lv.host.identity = (key) => future.dense.get(page_name(k, key, false)) ?? -1 - key;
+    lv.host.position = () => reference_position(k);
+  }
+  if (EXACT.has(name)) start_reference_clock(k);
+  lv.policy = factory({
+    frames: k.zone.managed_pages, seed: k.options.seed, tau: 100 * k.options.quantum, future: future?.names,
+  });
   for (let lru = 0; lru < NR_LRU_LISTS; lru++) {
     if (lru === LRU_UNEVICTABLE) continue;
     for (const p of [...lru_pages(lv, lru)]) lv.policy.insert(p.pfn, lv.host);
@@ -143,6 +144,7 @@ export function shrink_node_policy(k: Kernel, sc: scan_control): void {
   const policy = lv.policy!, host = lv.host!;
   const ev = lv.events;
   let budget = Math.floor(policy.size / 2 ** sc.priority);
+  sync_references(k);
   const stat: reclaim_stat = { nr_dirty: 0, nr_unqueued_dirty: 0, nr_pageout: 0, nr_activate: [0, 0], nr_ref_keep: 0 };
   while (budget-- > 0 && sc.nr_reclaimed < sc.nr_to_reclaim) {
     const key = policy.victim(host);

@@ -7,8 +7,10 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { run_init, start_kernel } from "../../kernel/main.js";
+import type { Kernel } from "../../kernel/kernel.js";
 import { Tracer } from "../../kernel/trace.js";
 import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
+import { record_first_run } from "../../kernel/mm/refclock.js";
 import { CYCLES_PER_SECOND } from "../hw/clock.js";
 import { Machine } from "../hw/machine.js";
 import { lineChart } from "../sim/svg.js";
@@ -54,12 +56,19 @@ function findUp(dir: string, rel: string): string {
  */
 export function thrashPoint(program: Uint8Array, k: number, pages: number, rounds: number,
   memBytes: number, swapBytes: number, policy: string): ThrashPoint {
-  const machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: false, root: ".", swapBytes: swapBytes || undefined });
+  const argv = ["thrash.s", String(k), String(pages), String(rounds)];
   const quiet = { write: () => {}, read: () => new Uint8Array(0), log: () => {} };
-  const kernel = start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(), quiet);
-  const err = set_reclaim_policy(kernel, policy);
+  const boot = (dry: boolean): Kernel => {
+    const machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: false, root: ".", readOnlyRoot: dry, swapBytes: swapBytes || undefined });
+    return start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(), quiet);
+  };
+  // OPT replays the references of a first run (as `vmos run --policy opt`).
+  const future = policy === "opt" ? record_first_run(() => boot(true), (kernel) => run_init(kernel, "thrash.s", program, argv, [])) : undefined;
+  const kernel = boot(false);
+  const machine = kernel.machine;
+  const err = set_reclaim_policy(kernel, policy, future);
   if (err !== null) throw new CliError(`vmos: --policy ${policy}: ${err}`);
-  const outcome = run_init(kernel, "thrash.s", program, ["thrash.s", String(k), String(pages), String(rounds)], []);
+  const outcome = run_init(kernel, "thrash.s", program, argv, []);
   machine.swap?.close();
   return { k, status: outcome.status, ...cpuTimes(kernel) };
 }

@@ -36,3 +36,8 @@ export function hostConsole(log: (line: string) => void): ConsoleIo {
     log,
   };
 }
+
+/** A console that discards what the guest writes and gives it end-of-file on stdin (OPT's recording run). */
+export function silentConsole(): ConsoleIo {
+  return { write() {}, read: () => new Uint8Array(0), log() {} };
+}

@@ -34,7 +34,7 @@ program
   .option("--swap <size>", "swap space (K, M, G suffixes); 0: no swap, as a fresh Linux machine", "0")
   .option("--swap-file <path>", "keep the swap space in this host file (created, or truncated to the --swap size)")
   .option("--swap-latency <ms>", "simulated milliseconds each page read or written on the swap disk takes", "5")
-  .option("--policy <name>", "page-replacement policy of reclaim: linux (Linux's LRU lists), fifo, second-chance, clock, enhanced-clock, wsclock, clock-pro, aging, lfu, mfu, random", "linux")
+  .option("--policy <name>", "page-replacement policy of reclaim: linux (Linux's LRU lists), fifo, second-chance, clock, enhanced-clock, wsclock, clock-pro, lru, aging, lfu, mfu, random, opt (lru and opt see every reference: slower; opt runs the program twice, see docs/policies.md)", "linux")
   .option("--min-free-kbytes <n>", "the min watermark in KiB (vm.min_free_kbytes; default: 4 * sqrt(RAM in KiB), as Linux)")
   .option("--watermark-scale <n>", "gap from min to low and low to high in 1/10000 of RAM (vm.watermark_scale_factor, 1..1000)", "10")
   .option("--tlb <n>", "TLB entries (a power of two)", "64")
@@ -50,7 +50,7 @@ program
   .option("--dirty-writeback-centisecs <n>", "how often the flusher writes old dirty file pages back, in simulated centiseconds", undefined)
   .option("--dirty-expire-centisecs <n>", "how old dirty file data must be before the flusher writes it, in simulated centiseconds", undefined)
   .option("--proc <[pid:]file>", "print /proc/PID/FILE when PID exits, or /proc/FILE when init exits, to stderr (repeatable: --proc 1:maps --proc meminfo)", (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
-  .option("--record-refs <file>", "write the page reference string (TLB-fill granular, `# vmos refs v1`) for vmos sim --trace")
+  .option("--record-refs <file>", "write the page reference string (every reference, page-granular, `# vmos refs v1`; slower) for vmos sim --trace")
   .passThroughOptions()
   .action((file: string, args: string[], opts: RunOptions) => runCommand(file, args, opts));
 
@@ -72,7 +72,10 @@ program
   .option("--compare", "run every policy over a range of frame counts and print a table")
   .option("--frames-range <a..b[:step]>", "with --compare: frame counts to try")
   .option("--faults", "with --compare: tabulate faults instead of hit rates")
-  .option("--svg <file>", "with --compare: also plot hit rate against frames as SVG")
+  .option("--svg <file>", "with --compare: also plot hit rate against frames as SVG (with --wss: W against t)")
+  .option("--wss <tau>", "no policy: print the working-set size W(t, tau) over time, pages referenced in the last TAU references")
+  .option("--sample <n>", "with --wss: a row every N references (default: every one up to 100, else about 100 rows)")
+  .option("--pid <n>", "with --wss and a `# vmos refs v1` trace: the process to measure (default: the trace's first pid)")
   .action((opts: SimOptions) => simCommand(opts));
 
 const experiment = program.command("experiment").description("measure the kernel: runs of many machines, tabulated and plotted");

@@ -14,11 +14,11 @@ import {
   high_wmark_pages, low_wmark_pages, min_wmark_pages, nr_free_pages, type MemInitOptions,
 } from "../../kernel/mm/page_alloc.js";
 import { reclaim_policy_name, set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
+import { listen_references, record_first_run, type ReferenceString } from "../../kernel/mm/refclock.js";
 import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
 import { CYCLES_PER_SECOND } from "../hw/clock.js";
 import { StaleTlbError } from "../hw/cpu.js";
 import { Machine } from "../hw/machine.js";
-import { BARE_ASID, KEY_ASID_SHIFT } from "../hw/tlb.js";
 import { REFS_HEADER } from "../sim/trace.js";
 import { MAX_RAM_BYTES } from "../hw/ram.js";
 import { ChromeTraceSink, TeeTraceSink } from "../trace/chrome.js";
@@ -26,7 +26,7 @@ import { GraphTraceSink } from "../trace/graph.js";
 import { assembleSources } from "./asm.js";
 import { CliError } from "./errors.js";
 import { readInput } from "./files.js";
-import { hostConsole } from "./host-console.js";
+import { hostConsole, silentConsole } from "./host-console.js";
 import { guestAssembler } from "./guest-assembler.js";
 import { installProcDump, parseProcSpecs } from "./proc-dump.js";
 import { parseCount, parseSize } from "./size.js";
@@ -121,22 +121,37 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
   const swap = swapOptions(opts);
   const wmarks = watermarkOptions(opts);
   const bytes = programBytes(file);
-  let machine: Machine;
-  try {
-    machine = new Machine({ memBytes, tlbEntries, checkTlb: opts.checkTlb ?? false, root, ...swap });
-  } catch (err) {
-    if (swap.swapFile === undefined || (err as NodeJS.ErrnoException).code === undefined) throw err;
-    throw new CliError(`vmos: --swap-file ${opts.swapFile}: ${(err as Error).message}`);
-  }
-  const trace = makeTracer(opts);
-  const k = start_kernel(machine, { quantum, maxSteps, check: opts.check ?? false, seed }, trace, hostConsole(stderrLine), wmarks);
-  const policyError = set_reclaim_policy(k, opts.policy ?? "linux");
-  if (policyError !== null) throw new CliError(`vmos: --policy ${opts.policy}: ${policyError}`);
-  k.assemble = guestAssembler(root);
-  const tunables = writeback_tunables(k);
-  if (wbPeriod !== undefined) tunables.dirty_writeback_centisecs = wbPeriod;
-  if (wbExpire !== undefined) tunables.dirty_expire_centisecs = wbExpire;
   const envp = Object.entries(process.env).map(([key, v]) => `${key}=${v}`);
+  const policy = opts.policy ?? "linux";
+  /** A machine and its booted kernel; `dry`: OPT's recording run (no output, no trace, read-only root, swap in memory). */
+  const boot = (dry: boolean): { machine: Machine; k: Kernel; trace: Tracer } => {
+    let machine: Machine;
+    try {
+      machine = new Machine({
+        memBytes, tlbEntries, checkTlb: !dry && (opts.checkTlb ?? false), root, readOnlyRoot: dry,
+        ...swap, swapFile: dry ? undefined : swap.swapFile,
+      });
+    } catch (err) {
+      if (swap.swapFile === undefined || (err as NodeJS.ErrnoException).code === undefined) throw err;
+      throw new CliError(`vmos: --swap-file ${opts.swapFile}: ${(err as Error).message}`);
+    }
+    const trace = dry ? new Tracer() : makeTracer(opts);
+    const io = dry ? silentConsole() : hostConsole(stderrLine);
+    const k = start_kernel(machine, { quantum, maxSteps, check: !dry && (opts.check ?? false), seed }, trace, io, wmarks);
+    k.assemble = guestAssembler(root);
+    const tunables = writeback_tunables(k);
+    if (wbPeriod !== undefined) tunables.dirty_writeback_centisecs = wbPeriod;
+    if (wbExpire !== undefined) tunables.dirty_expire_centisecs = wbExpire;
+    return { machine, k, trace };
+  };
+  let future: ReferenceString | undefined;
+  if (policy === "opt") {
+    future = record_first_run(() => boot(true).k, (k) => run_init(k, file, bytes, [file, ...args], envp));
+    if (future.truncated) stderrLine(`vmos: --policy opt: the first run made more than ${future.names.length} references; OPT knows the future only that far`);
+  }
+  const { machine, k, trace } = boot(false);
+  const policyError = set_reclaim_policy(k, policy, future);
+  if (policyError !== null) throw new CliError(`vmos: --policy ${opts.policy}: ${policyError}`);
   const finishProcDump = installProcDump(k, procSpecs, (text) => writeSync(2, text));
   const finishRefs = opts.recordRefs === undefined ? () => {} : recordRefs(k, opts.recordRefs);
   let outcome: RunOutcome;
@@ -160,12 +175,12 @@ export function runCommand(file: string, args: string[], opts: RunOptions): void
 }
 
 /**
- * --record-refs FILE: from now on, every TLB fill of a user page is written to FILE as a reference
- * `PID 0xVPN` (the sim's `# vmos refs v1` format, src/sim/trace.ts), PID being the task on the CPU.
- * TLB-fill granular: a page is recorded when it is touched after its translation left the TLB (and
- * after every page fault, whose retried access fills the TLB), as a hardware tracer sampling misses
- * would see it; touches that hit the TLB are not repeated. Writes are not told apart (no `w` flag).
- * Returns the function that flushes and closes the file. CliError if the file cannot be made.
+ * --record-refs FILE: from now on, every page reference is written to FILE as `PID 0xVPN` (the sim's
+ * `# vmos refs v1` format, src/sim/trace.ts), PID being the task on the CPU. Page-granular and
+ * exact: the board's reference clock (src/hw/refclock.ts) counts every fetch, load and store, with
+ * consecutive references to one page counted once; it makes the run slower (the MMU's slow path).
+ * Writes are not told apart (no `w` flag). Returns the function that flushes and closes the file.
+ * CliError if the file cannot be made.
  */
 function recordRefs(k: Kernel, path: string): () => void {
   let fd: number;
@@ -175,17 +190,15 @@ function recordRefs(k: Kernel, path: string): () => void {
     throw new CliError(`vmos: --record-refs ${path}: ${(err as Error).message}`);
   }
   let buf = `${REFS_HEADER}\n`;
-  const tlb = k.machine.tlb;
-  tlb.onFill = (key) => {
-    if (key >>> KEY_ASID_SHIFT === BARE_ASID) return;
+  const stop = listen_references(k, (_name, key) => {
     buf += `${k.current?.pid ?? 0} 0x${(key & 0xfffff).toString(16)}\n`;
     if (buf.length > 1 << 16) {
       writeSync(fd, buf);
       buf = "";
     }
-  };
+  });
   return () => {
-    tlb.onFill = null;
+    stop();
     writeSync(fd, buf);
     closeSync(fd);
   };

@@ -1,6 +1,7 @@
 // `vmos sim`: the trace-driven simulator on the command line. One policy over a reference string
 // (--verbose: every reference, as the textbooks tabulate it), or --compare: every policy over a range
-// of frame counts, as a table of hit rates (or faults), Belady's anomalies spelt out, and an SVG plot.
+// of frame counts, as a table of hit rates (or faults), Belady's anomalies spelt out, and an SVG plot;
+// or --wss TAU: no policy, the working-set size W(t, TAU) of one process over time (src/sim/wss.ts).
 // The reference string comes from a file (--trace, see src/sim/trace.ts for the formats) or is
 // generated (--pattern, src/sim/patterns.ts).
 
@@ -10,6 +11,7 @@ import { distinctPages, type RefString } from "../sim/refs.js";
 import { anomalies, compare, simulate, type AccessRecord, type SimSummary } from "../sim/simulate.js";
 import { lineChart } from "../sim/svg.js";
 import { parseTrace } from "../sim/trace.js";
+import { pagePids, pidsInOrder, processRefs, workingSetSizes } from "../sim/wss.js";
 import { CliError } from "./errors.js";
 import { readInput, writeOutput } from "./files.js";
 import { parseCount } from "./size.js";
@@ -31,6 +33,9 @@ export interface SimOptions {
   framesRange?: string;
   svg?: string;
   faults?: boolean;
+  wss?: string;
+  sample?: string;
+  pid?: string;
 }
 
 /** The compare table's rows when neither --frames-range nor --frames says: 1 up to this (or fewer pages). */
@@ -38,6 +43,10 @@ const DEFAULT_MAX_FRAMES = 32;
 
 /** `vmos sim` with commander's options: prints to stdout; a CliError (one line) for every user mistake. */
 export function simCommand(o: SimOptions): void {
+  if (o.wss !== undefined) return wssCommand(o);
+  for (const [flag, given] of [["--sample", o.sample], ["--pid", o.pid]] as const) {
+    if (given !== undefined) throw new CliError(`vmos sim: ${flag} goes with --wss`);
+  }
   if (!o.compare) {
     for (const [flag, given] of [["--frames-range", o.framesRange], ["--svg", o.svg], ["--faults", o.faults]] as const) {
       if (given !== undefined) throw new CliError(`vmos sim: ${flag} goes with --compare`);
@@ -128,6 +137,69 @@ function compareCommand(o: SimOptions, refs: RefString, source: string, t: Tunin
     out.push(`wrote ${o.svg}`);
   }
   process.stdout.write(out.join("\n") + "\n");
+}
+
+/**
+ * --wss TAU: the working-set size of one process (the only one, or --pid, or the trace's first pid)
+ * over its virtual time, as a table of samples, then its mean and maximum; --svg plots it.
+ */
+function wssCommand(o: SimOptions): void {
+  if (o.compare) throw new CliError("vmos sim: --wss and --compare are alternatives: give one");
+  if (o.tau !== undefined) throw new CliError("vmos sim: --tau is WSClock's window; --wss TAU takes its own");
+  const simulation = [["--policy", o.policy], ["--frames", o.frames], ["--tick", o.tick], ["--verbose", o.verbose], ["--frames-range", o.framesRange], ["--faults", o.faults]] as const;
+  for (const [flag, given] of simulation) {
+    if (given !== undefined) throw new CliError(`vmos sim: ${flag} does not go with --wss (the working set depends on the references alone)`);
+  }
+  const tau = parseCount(o.wss!, "--wss");
+  const sampleEvery = o.sample === undefined ? undefined : parseCount(o.sample, "--sample");
+  const { refs: all, source } = loadRefs(o);
+  const { refs, pid, who } = oneProcess(o, all, source);
+  const ws = workingSetSizes(refs, tau, sampleEvery);
+  const width = Math.max(8, String(refs.pages.length).length);
+  const out = [
+    `working-set size W(t, tau), tau = ${tau} references, sampled every ${ws.sampleEvery}: ${source}`,
+    `${"process".padEnd(12)}${who}`,
+    `${"t".padStart(width)}  W(t,tau)`,
+    ...Array.from(ws.times, (t, i) => `${String(t).padStart(width)}  ${String(ws.sizes[i]).padStart(8)}`),
+  ];
+  out.push(`${"mean W".padEnd(12)}${ws.mean.toFixed(2)} pages (over every t)`);
+  out.push(`${"max W".padEnd(12)}${ws.max} page${ws.max === 1 ? "" : "s"} (first at t = ${ws.maxAt})`);
+  if (o.svg !== undefined) {
+    const points = Array.from(ws.times, (t, i) => [t, ws.sizes[i]!] as const);
+    const ends = [points[0]![0], points[points.length - 1]![0]];
+    const svg = lineChart({
+      title: `Working-set size, tau = ${tau}: ${source}${pid === null ? "" : `, pid ${pid}`}`,
+      xLabel: pid === null ? "t (references)" : `t (references of pid ${pid})`,
+      yLabel: "pages in W(t, tau)",
+      yMin: 0,
+      series: [
+        { name: `W(t, ${tau})`, points },
+        { name: `mean ${ws.mean.toFixed(1)}`, points: ends.map((t) => [t, ws.mean] as const) },
+      ],
+    });
+    writeOutput(o.svg, svg, "--svg");
+    out.push(`wrote ${o.svg}`);
+  }
+  process.stdout.write(out.join("\n") + "\n");
+}
+
+/**
+ * The references --wss measures: all of them for a string without pids (pid null), else those of
+ * --pid or of the trace's first pid; `who` says which, for the output.
+ */
+function oneProcess(o: SimOptions, refs: RefString, source: string): { refs: RefString; pid: number | null; who: string } {
+  const pids = pagePids(refs);
+  if (pids === null) {
+    if (o.pid !== undefined) throw new CliError(`vmos sim: --pid needs a \`# vmos refs v1\` trace (the references of ${source} carry no pids)`);
+    return { refs, pid: null, who: `the only one: ${refs.pages.length} references, ${distinctPages(refs)} distinct pages` };
+  }
+  const order = pidsInOrder(refs, pids);
+  const pid = o.pid === undefined ? order[0]! : parseCount(o.pid, "--pid", 0);
+  if (!order.includes(pid)) throw new CliError(`vmos sim: --pid ${pid}: no references of pid ${pid} in ${source} (pids: ${order.join(", ")})`);
+  const own = processRefs(refs, pids, pid);
+  const which = o.pid === undefined ? "the first in the trace; pids: " : "pids: ";
+  const counted = `${own.pages.length} of ${refs.pages.length} references, ${distinctPages(own)} distinct pages`;
+  return { refs: own, pid, who: `pid ${pid} (${which}${order.join(", ")}): ${counted}; t counts its references alone` };
 }
 
 /** --frames-range A..B[:STEP], else 1..--frames, else 1..min(distinct pages, DEFAULT_MAX_FRAMES). */

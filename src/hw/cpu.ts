@@ -21,6 +21,7 @@ import { COST, timeOf, type Clock } from "./clock.js";
 import { LoadStoreUnit } from "./lsu.js";
 import { Access } from "./mmu.js";
 import type { Ram } from "./ram.js";
+import type { ReferenceClock } from "./refclock.js";
 import type { Tlb } from "./tlb.js";
 import { Cause } from "./trap.js";
 
@@ -191,6 +192,9 @@ export class Cpu {
     let hits = 0; // fast-path TLB hits
     let fetchVpn = -1; // the page pc was last translated on
     let fetchWord = 0; // index in i32 of that page's first word
+    // Or'ed into fetchVpn after a slow-path data access: 0 normally (no change); -1 while the reference
+    // clock is on, so that the next fetch is translated, and counted, again (see refclock.ts).
+    const refetch = lsu.refs === null ? 0 : -1;
     x[0] = 0;
 
     if ((pc & 3) !== 0) lsu.fault(Cause.InstructionMisaligned, pc); // the kernel set a bad pc
@@ -284,6 +288,7 @@ export class Cpu {
           } else {
             v = lsu.load(va, size);
             if (lsu.faulted) break loop;
+            fetchVpn |= refetch;
             if (d === Exec.LB) v = (v << 24) >> 24;
             else if (d === Exec.LH) v = (v << 16) >> 16;
           }
@@ -299,6 +304,7 @@ export class Cpu {
           } else {
             v = lsu.load(va, 4);
             if (lsu.faulted) break loop;
+            fetchVpn |= refetch;
           }
           x[(w >>> 7) & 31] = v;
           break;
@@ -315,6 +321,7 @@ export class Cpu {
           } else {
             lsu.store(va, size, x[(w >>> 20) & 31]!);
             if (lsu.faulted) break loop;
+            fetchVpn |= refetch;
           }
           break;
         }
@@ -328,6 +335,7 @@ export class Cpu {
           } else {
             lsu.store(va, 4, x[(w >>> 20) & 31]!);
             if (lsu.faulted) break loop;
+            fetchVpn |= refetch;
           }
           break;
         }
@@ -390,6 +398,7 @@ export class Cpu {
           if ((va & 3) !== 0) { lsu.fault(Cause.LoadMisaligned, va); break loop; }
           const pa = lsu.translate(va, Access.Load);
           if (pa < 0) break loop;
+          fetchVpn |= refetch;
           x[(w >>> 7) & 31] = i32[pa >> 2]!;
           x[0] = 0;
           this.reservation = pa;
@@ -400,6 +409,7 @@ export class Cpu {
           if ((va & 3) !== 0) { lsu.fault(Cause.StoreMisaligned, va); break loop; }
           const pa = lsu.translate(va, Access.Store); // translated as a store even when it will fail
           if (pa < 0) break loop;
+          fetchVpn |= refetch;
           const ok = this.reservation === pa;
           this.reservation = -1;
           if (ok) {
@@ -415,6 +425,7 @@ export class Cpu {
           if ((va & 3) !== 0) { lsu.fault(Cause.StoreMisaligned, va); break loop; }
           const pa = lsu.translate(va, Access.Store); // AMOs fault as stores, even for the read
           if (pa < 0) break loop;
+          fetchVpn |= refetch;
           const old = i32[pa >> 2]!;
           i32[pa >> 2] = amoResult(decode(w)!.op, old, x[(w >>> 20) & 31]!);
           dec[pa >> 2] = 0;
@@ -436,6 +447,7 @@ export class Cpu {
           const op = decode(w)!.op;
           lsu.load((x[(w >>> 15) & 31]! + (w >> 20)) | 0, op === Op.LW ? 4 : op === Op.LH || op === Op.LHU ? 2 : 1);
           if (lsu.faulted) break loop;
+          fetchVpn |= refetch;
           break;
         }
         default: // Exec.ILLEGAL, Exec.CSR_WRITE
@@ -469,6 +481,15 @@ export class Cpu {
       throw new RangeError(`sfenceVma: ASID ${asid} is not 0..511`);
     }
     this.tlb.flush(va === undefined ? undefined : va >>> 0, asid);
+  }
+
+  /**
+   * Switch the reference clock (refclock.ts) on, or off with null. The whole TLB is flushed, so that
+   * entries filled with fast-path tags before it was on cannot bypass it.
+   */
+  setReferenceClock(refs: ReferenceClock | null): void {
+    this.lsu.refs = refs;
+    this.tlb.flush();
   }
 
   /** Drop the LR reservation, so the next SC fails (the kernel does this on every context switch). */

@@ -41,7 +41,7 @@ const ERRNO: Record<string, number> = {
   EISDIR: 21, EINVAL: 22, EFBIG: 27, ENOSPC: 28, EROFS: 30, EMLINK: 31, ENAMETOOLONG: 36,
   ENOTEMPTY: 39, ELOOP: 40,
 };
-const ENOENT = 2, EIO = 5, EINVAL = 22;
+const ENOENT = 2, EIO = 5, EINVAL = 22, EROFS = 30;
 
 /** A host error as -errno (EIO for anything without a Linux equivalent). */
 function errnoOf(err: unknown): number {
@@ -87,8 +87,11 @@ export class HostDir {
   private readonly fids = new Map<number, Fid>();
   private nextFid = 2;
 
-  /** Throws (a host error) if `root` is not a directory. */
-  constructor(root: string) {
+  /**
+   * Throws (a host error) if `root` is not a directory. `readOnly`: every change is -EROFS, as on a
+   * filesystem mounted ro (OPT's recording run uses it, so that running a program twice writes nothing twice).
+   */
+  constructor(root: string, readonly readOnly = false) {
     this.root = fs.realpathSync(root);
     if (!fs.statSync(this.root).isDirectory()) throw new Error(`${root}: not a directory`);
     this.fids.set(1, { rel: "", fd: null, writable: false, unlinked: false });
@@ -181,6 +184,7 @@ export class HostDir {
     const f = this.fid(h);
     if (typeof f === "number") return f;
     if (f.fd !== null && (f.writable || !write)) return 0;
+    if (write && this.readOnly) return -EROFS;
     if (f.unlinked) return -ENOENT;
     const path = this.hostPath(f.rel);
     if (typeof path === "number") return path;
@@ -285,6 +289,7 @@ export class HostDir {
 
   /** Create the regular file `name` in `dir` (9P: lcreate); -EEXIST if the name exists. */
   create(dir: number, name: string, perm: number): { handle: number; attr: HostAttr } | number {
+    if (this.readOnly) return -EROFS;
     const { O_CREAT, O_EXCL, O_RDWR, O_NOFOLLOW } = fs.constants;
     const r = this.atName(dir, name, (path) => fs.closeSync(fs.openSync(path, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, perm & 0o7777)));
     return r < 0 ? r : this.lookup(dir, name);
@@ -293,6 +298,7 @@ export class HostDir {
 
   /** Make the directory `name` in `dir`. */
   mkdir(dir: number, name: string, perm: number): number {
+    if (this.readOnly) return -EROFS;
     return this.atName(dir, name, (path) => fs.mkdirSync(path, { mode: perm & 0o7777 }));
   }
 
@@ -303,6 +309,7 @@ export class HostDir {
    */
   symlink(dir: number, name: string, target: string): number {
     if (target.includes("\0")) return -EINVAL;
+    if (this.readOnly) return -EROFS;
     return this.atName(dir, name, (path) => fs.symlinkSync(target, path));
   }
 
@@ -312,6 +319,7 @@ export class HostDir {
    * follow a symbolic link at `h`: a link to a link is a second link, never a link to its target.
    */
   link(h: number, dir: number, name: string): number {
+    if (this.readOnly) return -EROFS;
     const f = this.fid(h), d = this.fid(dir);
     if (typeof f === "number") return f;
     if (typeof d === "number") return d;
@@ -330,6 +338,7 @@ export class HostDir {
 
   /** Remove the name `name` from `dir`: a directory (rmdir) if `isDir`, else a non-directory. */
   unlink(dir: number, name: string, isDir: boolean): number {
+    if (this.readOnly) return -EROFS;
     let gone = "";
     const r = this.atName(dir, name, (path, rel) => {
       if (isDir) fs.rmdirSync(path);
@@ -370,6 +379,7 @@ export class HostDir {
 
   /** Rename `oldDir/oldName` to `newDir/newName`, replacing a target as rename(2) does. */
   rename(oldDir: number, oldName: string, newDir: number, newName: string): number {
+    if (this.readOnly) return -EROFS;
     const od = this.fid(oldDir), nd = this.fid(newDir);
     if (typeof od === "number") return od;
     if (typeof nd === "number") return nd;

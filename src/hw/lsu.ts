@@ -10,6 +10,7 @@
 import { COST, type Clock } from "./clock.js";
 import { Access, walk } from "./mmu.js";
 import type { Ram } from "./ram.js";
+import type { ReferenceClock } from "./refclock.js";
 import { PTE_D, PTE_PPN_SHIFT, PTE_R, PTE_U, PTE_W, PTE_X, satpAsid, satpIsSv32 } from "./sv32.js";
 import { BARE_ASID, KEY_ASID_SHIFT, slotSpread, type Tlb } from "./tlb.js";
 
@@ -39,6 +40,11 @@ export class LoadStoreUnit {
   cause = 0;
   tval = 0;
   stale: StaleTlbError | undefined;
+  /**
+   * The reference clock while it is on (Cpu.setReferenceClock): every translation of a Sv32 page is
+   * counted in it, and the TLB is filled without fast-path tags so that every access comes here.
+   */
+  refs: ReferenceClock | null = null;
   /** TLB key bits of the current address space (`asid << 20`, or BARE_ASID's). */
   asidTag = 0;
   /** The current address space's slotSpread: a page's TLB slot is `(vpn ^ spread) & tlb.mask`. */
@@ -69,13 +75,15 @@ export class LoadStoreUnit {
     if (slot >= 0) {
       tlb.hits++;
       if (this.checkTlb && !this.verify(slot, va, access)) return -1;
+      if (this.refs !== null && satpIsSv32(this.satp)) this.refs.reference(key, tlb.base[slot]! >>> 12);
       return tlb.base[slot]! | (va & 0xfff);
     }
     tlb.misses++;
     if (satpIsSv32(this.satp)) this.clock.cycles += COST.tlbWalk;
     const result = walk(this.ram, this.satp, va, access, true);
     if (result < 0) return this.fault(-result, va);
-    tlb.fill(key, result, !this.checkTlb);
+    tlb.fill(key, result, !this.checkTlb && this.refs === null);
+    if (this.refs !== null && satpIsSv32(this.satp)) this.refs.reference(key, result >>> PTE_PPN_SHIFT);
     return ((result >>> PTE_PPN_SHIFT) << 12) | (va & 0xfff);
   }
 

@@ -5,6 +5,7 @@ import { Clock } from "./clock.js";
 import { Cpu } from "./cpu.js";
 import { HostDir } from "./hostdir.js";
 import { Ram } from "./ram.js";
+import { ReferenceClock } from "./refclock.js";
 import { SwapDevice } from "./swapdev.js";
 import { Tlb } from "./tlb.js";
 
@@ -18,6 +19,8 @@ export interface MachineOptions {
   checkTlb: boolean;
   /** A host directory exported to the guest as its file tree (--root); none if omitted. */
   root?: string;
+  /** Export `root` read-only: every change the guest tries is -EROFS. */
+  readOnlyRoot?: boolean;
   /** Bytes of swap disk (--swap): a whole number of 4 KiB slots, at least 2; none if omitted or 0. */
   swapBytes?: number;
   /** A host file to back the swap disk (--swap-file), created or truncated; in memory if omitted. */
@@ -32,18 +35,21 @@ export class Machine {
   readonly clock: Clock;
   readonly tlb: Tlb;
   readonly cpu: Cpu;
+  /** The reference clock (refclock.ts): off until the kernel switches it on with cpu.setReferenceClock. */
+  readonly refs: ReferenceClock;
   /** The file device (src/hw/hostdir.ts), or null: then the guest's `/` is empty. */
   readonly hostdir: HostDir | null;
   /** The swap disk (src/hw/swapdev.ts), or null: then the kernel has no swap, as a fresh Linux box. */
   readonly swap: SwapDevice | null;
 
   constructor(o: MachineOptions) {
-    this.hostdir = o.root === undefined ? null : new HostDir(o.root);
+    this.hostdir = o.root === undefined ? null : new HostDir(o.root, o.readOnlyRoot ?? false);
     this.ram = new Ram(o.memBytes);
     this.clock = new Clock();
     this.swap = o.swapBytes === undefined || o.swapBytes === 0 ? null
       : new SwapDevice(this.clock, { bytes: o.swapBytes, file: o.swapFile, latencyCycles: o.swapLatencyCycles });
     this.tlb = new Tlb(o.tlbEntries);
     this.cpu = new Cpu(this.ram, this.clock, this.tlb, { checkTlb: o.checkTlb });
+    this.refs = new ReferenceClock(this.ram.frames);
   }
 }

@@ -71,12 +71,6 @@ export class Tlb {
   readonly base: Int32Array;
   /** Per slot: the walk result's flag bits (the leaf PTE's V..D as filled, plus WALK_MEGA). */
   readonly flags: Uint16Array;
-  /**
-   * Called with the key (`asid << 20 | vpn`) of every entry filled, or null (the default: costs one
-   * compare per miss). `vmos run --record-refs` records the reference string through it; fills are
-   * the page-granular references a hardware trace would see (a page's first touch after a miss).
-   */
-  onFill: ((key: number) => void) | null = null;
   /** Valid megapage pieces filled since the last full flush (an upper bound): lets flushPage skip its scan. */
   private megaPieces = 0;
 
@@ -121,7 +115,6 @@ export class Tlb {
     this.tagW[slot] = fastTags && (f & (PTE_W | PTE_D)) === (PTE_W | PTE_D) ? key : EMPTY;
     this.tagX[slot] = fastTags && (f & PTE_X) !== 0 ? key : EMPTY;
     if ((f & WALK_MEGA) !== 0) this.megaPieces++;
-    if (this.onFill !== null) this.onFill(key);
   }
 
   /**

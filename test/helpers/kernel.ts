@@ -8,6 +8,7 @@ import { Machine } from "../../src/hw/machine.js";
 import type { Kernel } from "../../kernel/kernel.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";
 import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
+import { record_first_run } from "../../kernel/mm/refclock.js";
 import { Tracer, type TraceCategory } from "../../kernel/trace.js";
 import { GraphTraceSink } from "../../src/trace/graph.js";
 
@@ -58,6 +59,20 @@ export function elfOf(source: string, name = "t.s"): Uint8Array {
 
 /** Run an ELF as init and collect everything. */
 export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunResult {
+  const argv = [name, ...(o.args ?? [])], envp = o.env ?? ["HOME=/", "TERM=vt100"];
+  const programs = o.programs ?? {};
+  // --policy opt replays the references of a first run, made as `vmos run` makes it (src/cli/run.ts).
+  const future = o.policy !== "opt" ? undefined : record_first_run(() => {
+    const machine = new Machine({
+      memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: false, root: o.root, readOnlyRoot: true, swapBytes: o.swap,
+    });
+    const k = start_kernel(machine, { quantum: o.quantum ?? 10_000, maxSteps: o.maxSteps ?? 50_000_000, check: false, seed: o.seed ?? 0 },
+      new Tracer(), { write() {}, read: () => new Uint8Array(0), log() {} },
+      { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
+    k.load_program = (path) => programs[path] ?? { errno: 2 };
+    o.setup?.(k);
+    return k;
+  }, (k) => run_init(k, name, elf, argv, envp));
   const machine = new Machine({
     memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true, root: o.root,
     swapBytes: o.swap, swapFile: o.swapFile, swapLatencyCycles: o.swapLatency,
@@ -79,14 +94,13 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
     },
     log: (line) => log.push(line),
   }, { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
-  const policyError = set_reclaim_policy(k, o.policy ?? "linux");
+  const policyError = set_reclaim_policy(k, o.policy ?? "linux", future);
   if (policyError !== null) throw new Error(policyError);
-  const programs = o.programs ?? {};
   k.load_program = (path) => programs[path] ?? { errno: 2 };
   o.setup?.(k);
   let outcome: RunOutcome;
   try {
-    outcome = run_init(k, name, elf, [name, ...(o.args ?? [])], o.env ?? ["HOME=/", "TERM=vt100"]);
+    outcome = run_init(k, name, elf, argv, envp);
   } finally {
     machine.swap?.close();
   }

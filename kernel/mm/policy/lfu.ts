@@ -3,8 +3,8 @@
 // a page used intensely once (initialisation) stays forever, and a newly arrived page, with a count
 // of 1, is the first to go. Counts are forgotten on eviction (in-memory LFU). Ties go to the page
 // resident longest. The pages wait in a heap ordered by count, so a fault costs O(log frames).
-// Where the counts come from: when the host calls access() on every reference (the simulator, the
-// kernel's exact mode) they are exact. When access() never comes (the kernel's normal mode) they are
+// Where the counts come from: when the host calls access() on every reference (the simulator) they
+// are exact. When access() never comes (the kernel, which runs LFU without the reference clock) they are
 // sampled: every tick() and every victim() adds 1 for each page whose R bit is set (and clears it),
 // so a count is the number of sampling periods in which the page was used.
 // MFU (mfu.ts) is the same bookkeeping with the opposite choice.

@@ -1,8 +1,10 @@
 // LRU (exact): evict the page whose last use is furthest in the past, on the reasoning that the
 // recent past predicts the near future (locality). Exact LRU must act on every reference, which
 // hardware does not do for free: here every access() moves the page to the head of a list, and the
-// victim is the tail. The simulator calls access() on every reference; the kernel does so only in
-// its exact mode, in which the MMU reports each access (slow, and only when this policy is chosen).
+// victim is the tail. The simulator calls access() on every reference. The kernel switches on the
+// board's reference clock (src/hw/refclock.ts: slow, and only when this policy is chosen), which
+// stamps each frame's last use; before each reclaim it calls access() for the pages used since the
+// last one, oldest stamp first, which leaves the list in exact order of last use.
 // Without access() calls the list is the order of arrival and LRU degrades to FIFO. LRU is a stack
 // algorithm, so it never shows Belady's anomaly: the pages resident with n frames are always among
 // those resident with n + 1.

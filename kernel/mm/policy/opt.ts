@@ -10,16 +10,15 @@
 // ties (pages never used again) go to the page resident longest.
 //
 // How the kernel uses it: vmos is deterministic (simulated time, seeded randomness, no host clock),
-// so the same program with the same input makes the same references in the same order. A first run
-// records the page-granular reference string (every access, in the MMU's exact mode, by a stable
-// page name: `vmos run --record-refs FILE`); a second run replays it with --policy opt, giving OPT
-// that string as `future`, counting references so that position() says where it is, and reporting
-// each one through access() (the exact mode again). The kernel's keys are frame numbers, so it also
-// supplies identity(). The cost: two runs, both in the slow exact mode, and memory for the whole
-// string (4 bytes per reference, plus a next-use table of the same size). The replay stays valid
-// only while the second run makes the same references: OPT's choices change timing (faults cost
-// time) but not the order of one deterministic program's accesses; for several processes, whose
-// interleaving depends on fault timing, the replay is an approximation.
+// so the same program with the same input makes the same references in the same order.
+// `vmos run --policy opt` therefore runs the program twice. The first run is silent, with a read-only
+// root, and records the page-granular reference string through the board's reference clock
+// (src/hw/refclock.ts; kernel/mm/refclock.ts names the pages). The second run gives OPT that string
+// as `future`. position() is the clock's count; identity() maps a frame to the recording's name for
+// its page; before each reclaim, access() is called for each page used since the last one.
+// The cost: two runs with the clock on (every access takes the MMU's slow path), and 8 bytes per
+// reference (the string and next[]). The replay is exact for one process. For several, whose
+// interleaving depends on fault timing, it is an approximation (docs/policies.md).
 // Source: L. A. Belady, "A study of replacement algorithms for a virtual-storage computer", IBM
 // Systems Journal 5(2), 1966; R. L. Mattson et al., IBM Systems Journal 9(2), 1970 (optimality).
 

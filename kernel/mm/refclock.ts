@@ -1,0 +1,168 @@
+// The kernel's side of the board's reference clock (src/hw/refclock.ts), for the two policies that
+// must hear of every reference: exact LRU and OPT (`vmos run --policy lru|opt`). Linux has no
+// counterpart: no real MMU reports every access, which is why Linux approximates LRU with A bits.
+//
+//   sync_references()   before reclaim asks the policy for victims, tell it of every evictable page
+//                       referenced since the last sync, oldest last use first (policy.access()):
+//                       LRU's list is then exactly the order of last use, and OPT learns where each
+//                       page's next use lies from the current position of the reference string.
+//   page_name()         a page's name in the reference string: its object (anon_vma, file or shmem
+//                       object), numbered in the order the run first references each, and its
+//                       index there. Frame numbers would not do: the same page comes back from swap
+//                       into another frame, and the replay evicts differently from the recording.
+//   record_references() a first run's reference string, for OPT's replay (opt.ts explains the trick).
+
+import type { Kernel } from "../kernel.js";
+import { PageLRU, PageUnevictable } from "./page.js";
+
+/** A recorded reference string: page names, densely numbered, and the numbering. */
+export interface ReferenceString {
+  /** The name of each reference's page, in order (a dense number: see `dense`). */
+  names: Int32Array;
+  /** page_name() -> the dense number the string uses for it. */
+  dense: Map<number, number>;
+  /** Whether recording stopped at the limit before the run ended (OPT knows no future past it). */
+  truncated: boolean;
+}
+
+/** References a recording keeps at most: 8 bytes each with OPT's next-use table, so 128 MiB. */
+export const MAX_RECORDED_REFERENCES = 16 << 20;
+
+interface RefState {
+  /** An object's number, given at its first reference through the MMU. */
+  ids: WeakMap<object, number>;
+  next_id: number;
+  /** The clock's time when the policy was last told (sync_references). */
+  synced: number;
+  /** Who else hears of each reference (recordings), besides the numbering of objects. */
+  listeners: ReferenceListener[];
+}
+
+/** Hears of one reference: the page's name (page_name), its TLB key (`asid << 20 | vpn`) and frame. */
+export type ReferenceListener = (name: number, key: number, pfn: number) => void;
+
+const states = new WeakMap<Kernel, RefState>();
+
+function state(k: Kernel): RefState {
+  let s = states.get(k);
+  if (s === undefined) states.set(k, (s = { ids: new WeakMap(), next_id: 1, synced: 0, listeners: [] }));
+  return s;
+}
+
+/**
+ * The name of the page in frame `pfn`: object number * 2^20 + index, the same in every run of the
+ * same program while its objects are first referenced in the same order. An object the run has not
+ * referenced through the MMU yet is numbered now if `assign`, else the page gets a name of its own
+ * (-1 - pfn) that no reference string contains. The zero page and other pages of no object, too.
+ */
+export function page_name(k: Kernel, pfn: number, assign: boolean): number {
+  const p = k.mem_map[pfn];
+  const mapping = p?.mapping;
+  if (p === undefined || mapping === null || mapping === undefined) return -1 - pfn;
+  const s = state(k);
+  let id = s.ids.get(mapping as object);
+  if (id === undefined) {
+    if (!assign) return -1 - pfn;
+    s.ids.set(mapping as object, (id = s.next_id++));
+  }
+  return id * 2 ** 20 + p.index;
+}
+
+/**
+ * Switch the board's reference clock on (slow: every access takes the MMU's slow path) and number
+ * objects as the run references them. Idempotent.
+ */
+export function start_reference_clock(k: Kernel): void {
+  const refs = k.machine.refs;
+  if (refs.onReference !== null) return;
+  const s = state(k);
+  refs.onReference = (key, pfn) => {
+    const name = page_name(k, pfn, true);
+    for (const listen of s.listeners) listen(name, key, pfn);
+  };
+  k.machine.cpu.setReferenceClock(refs);
+}
+
+/** The reference clock's position: how many references the run has made (for OPT's host.position()). */
+export function reference_position(k: Kernel): number {
+  return k.machine.refs.time - 1;
+}
+
+/**
+ * Call `listen` on every reference from now on (the clock is switched on). Returns the function that
+ * stops it.
+ */
+export function listen_references(k: Kernel, listen: ReferenceListener): () => void {
+  start_reference_clock(k);
+  const s = state(k);
+  s.listeners.push(listen);
+  return () => {
+    s.listeners = s.listeners.filter((l) => l !== listen);
+  };
+}
+
+/**
+ * Record the run's reference string from now on (the clock is switched on). Returns the function
+ * that ends the recording and gives the string. At most `limit` references are kept.
+ */
+export function record_references(k: Kernel, limit = MAX_RECORDED_REFERENCES): () => ReferenceString {
+  const dense = new Map<number, number>();
+  let names = new Int32Array(1 << 16);
+  let length = 0;
+  let truncated = false;
+  const stop = listen_references(k, (name) => {
+    if (length === limit) {
+      truncated = true;
+      return;
+    }
+    if (length === names.length) {
+      const grown = new Int32Array(Math.min(limit, names.length * 2));
+      grown.set(names);
+      names = grown;
+    }
+    let d = dense.get(name);
+    if (d === undefined) dense.set(name, (d = dense.size));
+    names[length++] = d;
+  });
+  return () => {
+    stop();
+    return { names: names.subarray(0, length), dense, truncated };
+  };
+}
+
+/**
+ * Tell the --policy policy of every evictable page referenced since the last call, in order of last
+ * use (LRU's moveToHead, OPT's next-use update). Does nothing while the clock is off.
+ */
+export function sync_references(k: Kernel): void {
+  const lv = k.zone.lruvec;
+  const policy = lv.policy;
+  if (policy === null || policy.access === undefined || k.machine.refs.onReference === null) return;
+  const s = state(k);
+  const last = k.machine.refs.lastUse;
+  const touched: number[] = [];
+  for (let pfn = 0; pfn < last.length; pfn++) {
+    if (last[pfn]! <= s.synced) continue;
+    const p = k.mem_map[pfn];
+    if (p !== undefined && PageLRU(p) && !PageUnevictable(p)) touched.push(pfn);
+  }
+  touched.sort((a, b) => last[a]! - last[b]!);
+  for (const pfn of touched) policy.access(pfn, lv.host!);
+  s.synced = k.machine.refs.time;
+}
+
+/**
+ * OPT's first run: boot a kernel with `boot`, record the reference string while `run` runs its
+ * program to the end, and return it. Whatever the run does (exit, a signal, a kernel error), the
+ * references made until then are the string: the second run meets the same ending and reports it.
+ */
+export function record_first_run(boot: () => Kernel, run: (k: Kernel) => unknown): ReferenceString {
+  const k = boot();
+  const finish = record_references(k);
+  try {
+    run(k);
+  } catch {
+    // The replay, which runs the same program, reports what went wrong.
+  }
+  return finish();
+}

@@ -1,0 +1,98 @@
+// The policies that hear of every reference, in the kernel: exact LRU (the board's reference clock
+// stamps each frame's last use, and reclaim replays the stamps into the policy) and OPT (a first run
+// records the reference string, the second replays it with future knowledge).
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { record_first_run } from "../../kernel/mm/refclock.js";
+import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
+import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
+import { reclaim_policy_names } from "../../kernel/mm/vmscan_policy.js";
+import { start_kernel, run_init } from "../../kernel/main.js";
+import { Tracer } from "../../kernel/trace.js";
+import { Machine } from "../../src/hw/machine.js";
+import { elfOf, runProgram } from "../helpers/kernel.js";
+import { vmos } from "../helpers/cli.js";
+import { mmap, runSwap } from "./swap-helpers.js";
+
+/** 1 MiB of RAM (256 frames) and 4 MiB of swap. */
+const SMALL = { mem: 1 << 20, swap: 4 << 20 };
+const HOT = 0x4000_0000;
+const PAGES = 400;
+
+/**
+ * Two passes over PAGES - 1 cold pages at HOT + 4 KiB.., touching the hot page at HOT before each
+ * cold one: the hot page is never the least recently used.
+ */
+const HOT_AND_COLD = `${mmap(HOT, PAGES * 4096, "PROT_RW", "MAP_ANON_PRIVATE")}  mv s1, a0
+  li s3, 2
+0: li s2, 1
+1: sw s2, 0(s1)
+  slli t0, s2, 12
+  add t0, t0, s1
+  sw s2, 0(t0)
+  addi s2, s2, 1
+  li t1, ${PAGES}
+  bne s2, t1, 1b
+  addi s3, s3, -1
+  bnez s3, 0b
+`;
+
+/** How many times a fault installed a PTE for the hot page. */
+function hotFaults(policy: string): number {
+  const { r } = runSwap(HOT_AND_COLD, { ...SMALL, policy, check: false, trace: ["fault"] });
+  expect(r.status, policy).toBe(0);
+  expect(r.kernel.vm_events.pswpout, policy).toBeGreaterThan(100);
+  return r.trace.split("\n").filter((l) => l.includes("set_pte 0x40000000 ")).length;
+}
+
+describe("exact LRU in the kernel", () => {
+  it("never evicts a page used between every two others, where FIFO evicts it again and again", () => {
+    expect(hotFaults("lru")).toBe(1);
+    expect(hotFaults("fifo")).toBeGreaterThan(2);
+  });
+
+  it("loses nothing and frees every frame and slot, as every policy must", () => {
+    const big = runProgram("demand.s", { args: ["600"] });
+    for (const policy of ["lru", "opt"]) {
+      const r = runProgram("demand.s", { args: ["600"], ...SMALL, policy });
+      expect(r.stdout, policy).toBe(big.stdout);
+      expect(nr_free_pages(r.kernel.zone), policy).toBe(r.kernel.boot_free_pages);
+      expect(nr_swap_pages(r.kernel), policy).toBe(total_swap_pages(r.kernel));
+    }
+  });
+});
+
+describe("OPT in the kernel", () => {
+  it("records the same reference string in two runs of the same program (the replay's premise)", () => {
+    const elf = elfOf(readFileSync("programs/thrash.s", "utf8"));
+    const record = (): Int32Array => record_first_run(() => {
+      const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false, swapBytes: 4 << 20 });
+      return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
+        { write() {}, read: () => new Uint8Array(0), log() {} });
+    }, (k) => run_init(k, "thrash", elf, ["thrash", "2", "150", "1"], [])).names;
+    const a = record(), b = record();
+    expect(a.length).toBeGreaterThan(0);
+    expect([...b]).toEqual([...a]);
+  });
+
+  it("swaps in no more than any other policy on one process's loop larger than RAM", () => {
+    const swapins = new Map<string, number>();
+    for (const policy of reclaim_policy_names()) {
+      const r = runProgram("thrash.s", { args: ["1", "320", "3"], ...SMALL, policy, check: false });
+      expect(r.stdout, policy).toBe("workers 1 done\n");
+      swapins.set(policy, r.kernel.vm_events.pswpin);
+    }
+    const opt = swapins.get("opt")!;
+    for (const [policy, n] of swapins) expect(opt, `opt ${opt} vs ${policy} ${n}`).toBeLessThanOrEqual(n);
+    // On a loop, LRU is at its worst: every page is gone by the time the loop comes back to it.
+    expect(opt).toBeLessThan(swapins.get("lru")! / 2);
+  });
+
+  it("runs from the command line in two runs, printing the program's output once", () => {
+    const r = vmos(["run", "--mem", "512K", "--swap", "4M", "--policy", "opt", "programs/hello.s"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/Hello/g)?.length).toBe(1);
+    expect(r.stderr).toBe("");
+  });
+});
