@@ -13,6 +13,7 @@ import { Machine } from "../src/hw/machine.js";
 import { run_init, start_kernel, type RunOutcome } from "../kernel/main.js";
 import { Tracer, TRACE_CATEGORIES } from "../kernel/trace.js";
 import type { Kernel } from "../kernel/kernel.js";
+import { start_reference_clock } from "../kernel/mm/refclock.js";
 import { report, timeBest, type BenchResult } from "./report.js";
 
 function elfOf(path: string): Uint8Array {
@@ -32,7 +33,8 @@ interface Run {
  * buffers are touched before timing, so the host's first-touch page faults (~2 us per host page, a
  * cost of the host OS, twice per guest page: the RAM and the decoded-op cache) are not counted.
  */
-export function runGuest(elf: Uint8Array, args: string[], memBytes: number, repeat = 3, traced = false, warm = false): Run {
+export function runGuest(elf: Uint8Array, args: string[], memBytes: number, repeat = 3, traced = false, warm = false,
+  setup: (k: Kernel) => void = () => {}): Run {
   let last: Run | undefined;
   let machine: Machine | undefined;
   if (warm) {
@@ -45,6 +47,7 @@ export function runGuest(elf: Uint8Array, args: string[], memBytes: number, repe
     const tracer = traced ? new Tracer({ event() {}, close() {} }, TRACE_CATEGORIES) : new Tracer();
     const kernel = start_kernel(machine!, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, tracer,
       { write() {}, read: () => new Uint8Array(0), log() {} });
+    setup(kernel);
     const outcome = run_init(kernel, "prog", elf, ["prog", ...args], []);
     last = { seconds: 0, kernel, outcome };
   });
@@ -80,6 +83,22 @@ function mipsBench(name: string, path: string, args: string[], memBytes: number)
     results.push({ name: `${name}: vmos time / qemu time`, value: run.seconds / qemu, unit: "x" });
   }
   return results;
+}
+
+/**
+ * What the reference clock (src/hw/refclock.ts, on for --policy lru/opt and --record-refs) costs:
+ * memory.s with the clock on, against the same program with it off in the same run (the peer).
+ */
+function refclockBench(): BenchResult[] {
+  const elf = elfOf("programs/memory.s");
+  const off = runGuest(elf, [], 64 << 20, 1);
+  const on = runGuest(elf, [], 64 << 20, 1, false, false, start_reference_clock);
+  const mips = on.kernel.instructions / on.seconds / 1e6;
+  return [
+    { name: "memory.s with the reference clock: guest MIPS", value: mips, unit: "MIPS",
+      note: `${(on.kernel.machine.refs.time / 1e6).toFixed(1)} M page references counted` },
+    { name: "reference clock on / off time", value: on.seconds / off.seconds, unit: "x" },
+  ];
 }
 
 /** Grows the heap by `a0` pages with one brk, then writes one word per page: one minor fault each. */
@@ -133,6 +152,7 @@ export function benchKernel(): BenchResult[] {
   return [
     ...mipsBench("compute.s", "programs/compute.s", [], 64 << 20),
     ...mipsBench("memory.s", "programs/memory.s", [], 64 << 20),
+    ...refclockBench(),
     ...benchFaults(),
     ...helloBench(),
   ];
