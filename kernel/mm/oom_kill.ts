@@ -5,6 +5,8 @@
 //   a fault's VM_FAULT_OOM (trap.ts) ─────────────────────────────> pagefault_out_of_memory()
 //
 //   out_of_memory: the current task already dying (SIGKILL pending)? let it use the reserve and exit.
+//                  another victim killed earlier still holding its memory (asleep)? reap it, kill
+//                  no one new (Linux: oom_evaluate_task's abort on tsk_is_oom_victim).
 //                  else select_bad_process(): the highest oom_badness() (RSS + swap entries + page
 //                  tables), never init (pid 1) or a kernel thread; ties go to the newer process;
 //                  oom_kill_process(): print the report, count oom_kill, send SIGKILL.
@@ -137,10 +139,30 @@ function oom_kill_process(k: Kernel, victim: task_struct, gfp: number, order: nu
     if (t === cur) hits_current = true;
   }
   if (hits_current) return "current";
-  // With no task running (a kernel test calling mm code directly) the mm in use is unknown: the
-  // victim dies when it next runs, and this allocation fails.
-  if (cur === null) return "none";
-  for (const t of doomed) do_exit(k, t, SIGKILL);
+  return oom_reap_task(k, victim);
+}
+
+/**
+ * A process killed earlier (SIGKILL pending) that still holds its memory because it has not run
+ * since: it sleeps, waiting for a swap-in, say. Not the current task, which dies on its way out.
+ */
+function dying_victim(k: Kernel): task_struct | null {
+  for (const t of k.tasks.values()) {
+    if (t !== k.current && t.mm !== null && !oom_unkillable_task(t) && fatal_signal_pending(t)) return t;
+  }
+  return null;
+}
+
+/**
+ * Linux: oom_reap_task(): give the victim's memory back without waiting for it to run (vmos:
+ * finish the exit of every task sharing its mm). Returns "other", or "none" with no task running
+ * (a kernel test calling mm code directly): the mm in use is then unknown, the victim dies when
+ * it next runs, and this allocation fails.
+ */
+function oom_reap_task(k: Kernel, victim: task_struct): OomResult {
+  if (k.current === null) return "none";
+  const mm = victim.mm!;
+  for (const t of [...k.tasks.values()].filter((t) => t.mm === mm && !oom_unkillable_task(t))) do_exit(k, t, SIGKILL);
   k.console.log(`oom_reaper: reaped process ${victim.pid} (${victim.comm}), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB`);
   return "other";
 }
@@ -154,6 +176,11 @@ export function out_of_memory(k: Kernel, gfp: number, order: number): OomResult 
   const cur = k.current;
   // Linux: task_will_free_mem(current): a dying task gets the memory it needs to exit.
   if (cur !== null && cur.mm !== null && fatal_signal_pending(cur)) return "current";
+  // Linux: oom_evaluate_task() aborts the selection when it meets a victim not yet reaped
+  // (tsk_is_oom_victim without MMF_OOM_SKIP): its memory is on its way back. Killing again would
+  // take a second process for one shortage. vmos reaps that victim now, as the oom_reaper would.
+  const dying = dying_victim(k);
+  if (dying !== null) return oom_reap_task(k, dying);
   const victim = select_bad_process(k, k.zone.managed_pages);
   if (victim !== null) return oom_kill_process(k, victim, gfp, order);
   if (oom_ratelimit(k)) dump_header(k, gfp, order, null);

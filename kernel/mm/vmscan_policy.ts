@@ -136,8 +136,8 @@ function mapped_locked(k: Kernel, p: page): boolean {
 /**
  * shrink_node() for a --policy other than linux: ask the policy for victims and reclaim each like
  * shrink_page_list() would a page page_check_references() let go, until sc.nr_to_reclaim pages are
- * freed or (resident pages >> priority) victims were tried. A victim that stays is put back, which
- * tells the policy about it again.
+ * freed or (resident pages >> priority) victims were tried. The victims that stay are put back at the
+ * end, which tells the policy about them again.
  */
 export function shrink_node_policy(k: Kernel, sc: scan_control): void {
   const lv = k.zone.lruvec;
@@ -145,6 +145,7 @@ export function shrink_node_policy(k: Kernel, sc: scan_control): void {
   const ev = lv.events;
   let budget = Math.floor(policy.size / 2 ** sc.priority);
   sync_references(k);
+  const kept: page[] = [];
   const stat: reclaim_stat = { nr_dirty: 0, nr_unqueued_dirty: 0, nr_pageout: 0, nr_activate: [0, 0], nr_ref_keep: 0 };
   while (budget-- > 0 && sc.nr_reclaimed < sc.nr_to_reclaim) {
     const key = policy.victim(host);
@@ -170,8 +171,12 @@ export function shrink_node_policy(k: Kernel, sc: scan_control): void {
       continue;
     }
     keep_page(k, p, result, stat);
-    putback_lru_page(k, p);
+    kept.push(p);
   }
+  // Linux's shrink_inactive_list puts the pages it kept back after the pass, not during it: a page
+  // put back at once would be a new page to the policy, which could choose it again and again (a
+  // swap-in still under way), spending the whole budget on it.
+  for (const p of kept) putback_lru_page(k, p);
   ev.pgactivate += stat.nr_activate[0] + stat.nr_activate[1];
   if (k.trace.vmscan) k.trace.note("vmscan", `shrink_node_policy ${policy.name}: reclaimed ${sc.nr_reclaimed} (priority ${sc.priority})`);
 }
