@@ -6,14 +6,16 @@
 //                       referenced since the last sync, oldest last use first (policy.access()):
 //                       LRU's list is then exactly the order of last use, and OPT learns where each
 //                       page's next use lies from the current position of the reference string.
-//   page_name()         a page's name in the reference string: its object (anon_vma, file or shmem
-//                       object), numbered in the order the run first references each, and its
-//                       index there. Frame numbers would not do: the same page comes back from swap
-//                       into another frame, and the replay evicts differently from the recording.
+//   page_name()         a page's name in the reference string: its owner (the process for an
+//                       anonymous page, else the file or shmem object), numbered in the order the run
+//                       first references each, and its virtual page or index there. Frame numbers
+//                       would not do: the same page comes back from swap into another frame, and
+//                       the replay evicts differently from the recording.
 //   record_references() a first run's reference string, for OPT's replay (opt.ts explains the trick).
 
 import type { Kernel } from "../kernel.js";
 import { PageLRU, PageUnevictable } from "./page.js";
+import { PageAnon, rmap_walk } from "./rmap.js";
 
 /** A recorded reference string: page names, densely numbered, and the numbering. */
 export interface ReferenceString {
@@ -50,22 +52,59 @@ function state(k: Kernel): RefState {
 }
 
 /**
- * The name of the page in frame `pfn`: object number * 2^20 + index, the same in every run of the
- * same program while its objects are first referenced in the same order. An object the run has not
- * referenced through the MMU yet is numbered now if `assign`, else the page gets a name of its own
- * (-1 - pfn) that no reference string contains. The zero page and other pages of no object, too.
+ * The name of `index` in `owner` (an mm for anonymous pages, else the file or shmem object): the
+ * owner's number * 2^20 + index, the same in every run of the same program while its owners are
+ * first referenced in the same order. An owner the run has not referenced through the MMU yet is
+ * numbered now if `assign`, else the name is null.
  */
-export function page_name(k: Kernel, pfn: number, assign: boolean): number {
-  const p = k.mem_map[pfn];
-  const mapping = p?.mapping;
-  if (p === undefined || mapping === null || mapping === undefined) return -1 - pfn;
+function owner_name(k: Kernel, owner: object, index: number, assign: boolean): number | null {
   const s = state(k);
-  let id = s.ids.get(mapping as object);
+  let id = s.ids.get(owner);
   if (id === undefined) {
-    if (!assign) return -1 - pfn;
-    s.ids.set(mapping as object, (id = s.next_id++));
+    if (!assign) return null;
+    s.ids.set(owner, (id = s.next_id++));
   }
-  return id * 2 ** 20 + p.index;
+  return id * 2 ** 20 + index;
+}
+
+/**
+ * The name of the page a reference touched: frame `pfn`, reached through TLB key `key` (`asid << 20 |
+ * vpn`) by the current task. An anonymous page is named by the process and virtual page (a forked
+ * child's copy of a page is another page, though it shares the parent's anon_vma); a file or shmem
+ * page by its object and index, whoever maps it. Pages of no object (the zero page): -1 - pfn.
+ */
+function reference_name(k: Kernel, key: number, pfn: number): number {
+  const p = k.mem_map[pfn];
+  const mm = k.current?.mm ?? null;
+  if (p === undefined || p.mapping === null) return -1 - pfn;
+  if (PageAnon(p)) return mm === null ? -1 - pfn : owner_name(k, mm, key & 0xfffff, true)!;
+  return owner_name(k, p.mapping as object, p.index, true)!;
+}
+
+/**
+ * A name for the page in frame `pfn` that survives its eviction, for policies that remember evicted
+ * pages (CLOCK-Pro's test pages): its object (anon_vma, file or shmem object) and index there, which
+ * the page keeps while it is in swap or unmapped. Pages of no object: -1 - pfn.
+ */
+export function page_identity(k: Kernel, pfn: number): number {
+  const p = k.mem_map[pfn];
+  if (p === undefined || p.mapping === null) return -1 - pfn;
+  return owner_name(k, p.mapping as object, p.index, true)!;
+}
+
+/**
+ * The name reference_name() gives the page in frame `pfn`, found without a reference: an anonymous
+ * page through its first mapping in the reverse map (a COW-shared page has several names; this is
+ * one of them). A page with no name yet (its owner not referenced yet, or not mapped): -1 - pfn,
+ * which no reference string contains.
+ */
+export function page_name(k: Kernel, pfn: number): number {
+  const p = k.mem_map[pfn];
+  if (p === undefined || p.mapping === null) return -1 - pfn;
+  let name: number | null = null;
+  if (!PageAnon(p)) name = owner_name(k, p.mapping as object, p.index, false);
+  else rmap_walk(k, p, (vma, address) => ((name = owner_name(k, vma.vm_mm as object, address >>> 12, false)), false));
+  return name ?? -1 - pfn;
 }
 
 /**
@@ -77,7 +116,7 @@ export function start_reference_clock(k: Kernel): void {
   if (refs.onReference !== null) return;
   const s = state(k);
   refs.onReference = (key, pfn) => {
-    const name = page_name(k, pfn, true);
+    const name = reference_name(k, key, pfn);
     for (const listen of s.listeners) listen(name, key, pfn);
   };
   k.machine.cpu.setReferenceClock(refs);

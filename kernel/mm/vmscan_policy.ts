@@ -35,7 +35,7 @@ import { write_one_page } from "./page-writeback.js";
 import { pte_dirty } from "./pgtable.js";
 import { POLICIES, policyNames } from "./policy/index.js";
 import type { PolicyHost } from "./policy/types.js";
-import { page_name, reference_position, start_reference_clock, sync_references, type ReferenceString } from "./refclock.js";
+import { page_identity, page_name, reference_position, start_reference_clock, sync_references, type ReferenceString } from "./refclock.js";
 import { page_referenced, rmap_walk } from "./rmap.js";
 import { del_page_from_lru_list, lru_pages, page_is_file_lru, putback_lru_page, LRU_UNEVICTABLE, NR_LRU_LISTS } from "./swap.js";
 import { ClearPageLRU } from "./page.js";
@@ -79,7 +79,7 @@ function kernel_policy_host(k: Kernel): PolicyHost {
       if (p.mapping instanceof address_space) write_one_page(k, p);
     },
     identity(key) {
-      return page_name(k, key, true);
+      return page_identity(k, key);
     },
   };
 }
@@ -101,7 +101,7 @@ export function set_reclaim_policy(k: Kernel, name: string, future?: ReferenceSt
   lv.host = kernel_policy_host(k);
   if (future !== undefined) {
     // OPT's names are the recording's dense numbers; a page the recording never named has its own.
-    lv.host.identity = (key) => future.dense.get(page_name(k, key, false)) ?? -1 - key;
+    lv.host.identity = (key) => future.dense.get(page_name(k, key)) ?? -1 - key;
     lv.host.position = () => reference_position(k);
   }
   if (EXACT.has(name)) start_reference_clock(k);

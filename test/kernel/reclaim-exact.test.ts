@@ -76,6 +76,57 @@ describe("OPT in the kernel", () => {
     expect([...b]).toEqual([...a]);
   });
 
+  it("names a forked child's copy of a page apart from its parent's", () => {
+    // Parent and child each write the 8 pages of one anonymous mapping made before the fork.
+    const source = `  .include "lib/sys.s"
+  .text
+  .globl _start
+_start:
+  li a0, 0
+  li a1, 8 * 4096
+  li a2, 3
+  li a3, 0x22
+  li a4, -1
+  li a5, 0
+  li a7, 222
+  ecall
+  mv s1, a0
+  call sys_fork
+  mv s2, a0
+  mv t0, s1
+  li t1, 8
+1: sw t1, 0(t0)
+  li t2, 4096
+  add t0, t0, t2
+  addi t1, t1, -1
+  bnez t1, 1b
+  beqz s2, 2f
+  la a0, info
+  call sys_waitid_any
+2: li a0, 0
+  li a7, 93
+  ecall
+  .bss
+info: .zero 128
+`;
+    const elf = elfOf(source);
+    const recording = record_first_run(() => {
+      const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false });
+      return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
+        { write() {}, read: () => new Uint8Array(0), log() {} });
+    }, (k) => run_init(k, "t", elf, ["t"], []));
+    // Names are owner * 2^20 + page: the mapping's 8 pages appear under two owners, parent and child.
+    const owners = new Map<number, Set<number>>();
+    for (const name of recording.dense.keys()) {
+      if (name < 0) continue;
+      const page = name % 2 ** 20, owner = Math.floor(name / 2 ** 20);
+      if (!owners.has(page)) owners.set(page, new Set());
+      owners.get(page)!.add(owner);
+    }
+    const twice = [...owners.values()].filter((o) => o.size === 2).length;
+    expect(twice).toBeGreaterThanOrEqual(8);
+  });
+
   it("swaps in no more than any other policy on one process's loop larger than RAM", () => {
     const swapins = new Map<string, number>();
     for (const policy of reclaim_policy_names()) {
