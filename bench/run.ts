@@ -7,9 +7,11 @@ import { benchKernel } from "./kernel.js";
 import { benchProcesses } from "./processes.js";
 import { report } from "./report.js";
 import { benchSim } from "./sim.js";
+import { benchSwap } from "./swap.js";
 
 report("assembler", benchAssembler());
 report("machine and kernel", benchKernel());
 report("processes and address spaces", benchProcesses());
 report("files", benchFiles());
 report("vmos sim", benchSim());
+report("swap", benchSwap());

@@ -1,5 +1,7 @@
-# thrash-worker.s: the worker of programs/thrash.s, one process's share of a thrashing experiment.
-# Included by thrash.s (it has no _start of its own): every child thrash.s forks calls it.
+# thrash-worker.s: the worker of programs/thrash.s, one process's share of a thrashing experiment,
+# and the parent's side: forking K of them and waiting for them all. Included by thrash.s and
+# mlock.s (it has no _start of its own). Needs lib/sys.s, lib/string.s, lib/print.s, lib/malloc.s
+# and lib/children.s, included before this file.
 #
 # thrash_worker(a0 = W pages, a1 = ROUNDS) -> a0 = 0, or 1 if the memory could not be had.
 # Takes W pages of anonymous memory (malloc, i.e. brk) and makes ROUNDS passes over them; each pass
@@ -55,3 +57,33 @@ thrash_worker:
         addi    sp, sp, 16
         ret
         .size   thrash_worker, . - thrash_worker
+
+# thrash_workers(a0 = K, a1 = W, a2 = ROUNDS) -> a0 = how many workers failed: forks K children
+# (fork_children), each of which runs thrash_worker(W, ROUNDS) and exits with its result, then
+# waits until all K have ended, in whatever order (wait_children). A worker fails if it exits with
+# a status other than 0 or a signal kills it. Clobbers: a1-a4, a7, t0.
+        .globl  thrash_workers
+        .type   thrash_workers, @function
+thrash_workers:
+        addi    sp, sp, -16
+        sw      ra, 12(sp)
+        sw      s1, 8(sp)
+        sw      s2, 4(sp)
+        sw      a0, 0(sp)                       # K
+        mv      s1, a1                          # s1 = W, s2 = ROUNDS: what each child needs
+        mv      s2, a2
+        li      a1, 0                           # no pids: wait_children takes them in any order
+        call    fork_children
+        bnez    a0, 1f
+        lw      a0, 0(sp)
+        call    wait_children
+        lw      s2, 4(sp)
+        lw      s1, 8(sp)
+        lw      ra, 12(sp)
+        addi    sp, sp, 16
+        ret
+1:      mv      a0, s1                          # in each child: thrash_worker(W, ROUNDS), then exit
+        mv      a1, s2
+        call    thrash_worker
+        call    sys_exit
+        .size   thrash_workers, . - thrash_workers
