@@ -306,11 +306,13 @@ export function put_page(z: zone, p: page): void {
 }
 
 // Linux: gfp_t values (include/linux/gfp.h, 5.15), as the OOM report prints them. vmos distinguishes
-// only "may reclaim" from "may not", so only these two exist.
+// only "may reclaim" from "may not", and whether a failure may skip the OOM killer.
 /** Kernel memory that may sleep and reclaim. */
 export const GFP_KERNEL = 0xcc0;
 /** User memory: faults, the page cache, shmem, swap-in. */
 export const GFP_HIGHUSER_MOVABLE = 0x100cca;
+/** Reclaim hard, but fail rather than call the OOM killer: the caller can back out (swapoff). */
+export const __GFP_RETRY_MAYFAIL = 0x4000;
 
 /** Linux: MAX_RECLAIM_RETRIES: rounds of direct reclaim without progress before the OOM killer. */
 export const MAX_RECLAIM_RETRIES = 16;
@@ -367,6 +369,7 @@ function __alloc_pages_slowpath(k: Kernel, gfp: number, order: number): page | n
     if (progress > 0 && ++retries < MAX_RECLAIM_RETRIES) continue;
     // Linux: __alloc_pages_may_oom(): one last try at the high watermark, then the OOM killer.
     if (zone_watermark_ok(z, order, high_wmark_pages(z))) return alloc_pages(z, order);
+    if (gfp & __GFP_RETRY_MAYFAIL) return null; // "the caller has a more reasonable fallback"
     const killed = reclaim_ops.out_of_memory(k, gfp, order);
     if (killed === "other") {
       retries = 0; // a victim's memory came back: try again

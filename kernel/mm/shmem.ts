@@ -23,7 +23,9 @@
 // cleared (as for a file page) and the object remembers where the page went (Linux: shmem_writepage
 // stores the swap entry in i_pages in the page's place): `swapped` maps the offset to the swap entry,
 // which holds one swap_map reference. The next shmem_getpage() of that offset reads it back and the
-// slot is freed: a shmem page lives in the object or in swap, never in both for long.
+// slot is freed: a shmem page lives in the object or in swap, never in both for long. An object that
+// sends a page to swap joins the kernel's shmem_swaplist, so that swapoff can find every such page
+// (shmem_unuse).
 //
 // A System V segment (kernel/ipc/shm.ts) is a shmem object too, made by shmem_kernel_file_setup():
 // the segment holds one reference of its own, so its pages outlive every VMA until IPC_RMID. Its
@@ -34,13 +36,17 @@
 import { COST } from "../../src/hw/clock.js";
 import { BUG_ON } from "../bug.js";
 import type { Kernel } from "../kernel.js";
+import { io_wait_now } from "../sched/core.js";
+import type { task_struct } from "../proc/task.js";
+import { ENOMEM } from "../syscalls/errno.js";
+import { hex } from "../trace.js";
 import { SetPageDirty, SetPageSwapBacked, SetPageUptodate, type page } from "./page.js";
 import { swap_writepage } from "./page_io.js";
-import { __alloc_pages, GFP_HIGHUSER_MOVABLE, put_page } from "./page_alloc.js";
+import { __alloc_pages, __GFP_RETRY_MAYFAIL, GFP_HIGHUSER_MOVABLE, put_page } from "./page_alloc.js";
 import { lru_cache_add } from "./swap.js";
 import { add_to_swap_cache, delete_from_swap_cache, lookup_swap_cache, read_swap_cache_async } from "./swap_state.js";
 import { free_swap_and_cache, get_swap_page, swap_duplicate, swap_free } from "./swapfile.js";
-import type { swp_entry_t } from "./swapops.js";
+import { swp_type, type swp_entry_t } from "./swapops.js";
 import { vma_pages, type vm_area_struct } from "./vma.js";
 
 /**
@@ -157,7 +163,14 @@ export function shmem_put(k: Kernel, info: shmem_inode_info): void {
   info.pages.clear();
   for (const entry of info.swapped.values()) free_swap_and_cache(k, entry);
   info.swapped.clear();
+  shmem_swaplist.get(k)?.delete(info); // Linux: shmem_evict_inode()
 }
+
+/**
+ * Linux: shmem_swaplist: per kernel, the shmem objects that have sent a page to swap (an object
+ * stays until it is freed or shmem_unuse finds it has none left there).
+ */
+const shmem_swaplist = new WeakMap<Kernel, Set<shmem_inode_info>>();
 
 /** What a fault learns from shmem_getpage() besides the page: whether it was read from swap, and when. */
 export interface shmem_fault_info {
@@ -176,7 +189,12 @@ export interface shmem_fault_info {
 export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number, fault?: shmem_fault_info): page | "sigbus" | "oom" {
   const found = info.pages.get(index);
   if (found !== undefined) return found;
-  if (info.swapped.has(index)) return shmem_swapin_page(k, info, index, fault);
+  if (info.swapped.has(index)) {
+    const io = fault ?? { major: false, done: 0 };
+    const p = shmem_swapin_page(k, info, index, GFP_HIGHUSER_MOVABLE, io);
+    if (io.major) k.vm_events.pgmajfault++; // Linux: shmem_swapin_page() counts a fault's read
+    return p;
+  }
   // Linux: "if (sgp <= SGP_CACHE && index << PAGE_SHIFT >= i_size) return -EINVAL" -> SIGBUS: a
   // shared anonymous mapping that mremap grew has nothing behind its new pages.
   if (index >= info.size_pages) return "sigbus";
@@ -195,18 +213,16 @@ export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number, 
 
 /**
  * Linux: shmem_swapin_page(): bring the page at `index` back from swap: through the swap cache
- * (a read, unless the page is still cached there: pgmajfault counts the reads), then into the object,
- * out of the swap cache, dirty (its swap copy is about to go), and the slot's reference dropped.
+ * (a read into a new page allocated with `gfp`, unless the page is still cached there: `io` says
+ * which, and when the read completes), then into the object, out of the swap cache, dirty (its swap
+ * copy is about to go), and the slot's reference dropped.
  */
-function shmem_swapin_page(k: Kernel, info: shmem_inode_info, index: number, fault?: shmem_fault_info): page | "oom" {
+function shmem_swapin_page(k: Kernel, info: shmem_inode_info, index: number, gfp: number, io: shmem_fault_info): page | "oom" {
   const entry = info.swapped.get(index)!;
-  const r = read_swap_cache_async(k, entry);
+  const r = read_swap_cache_async(k, entry, gfp);
   if (r === null) return "oom";
-  if (r.major) k.vm_events.pgmajfault++;
-  if (fault !== undefined) {
-    fault.major = r.major;
-    fault.done = r.done;
-  }
+  io.major = r.major;
+  io.done = r.done;
   const p = r.page;
   p.mapping = info; // Linux: shmem_add_to_page_cache(); the caller's reference becomes the object's
   p.index = index;
@@ -233,6 +249,9 @@ export function shmem_writepage(k: Kernel, p: page): boolean {
   swap_duplicate(k, entry); // the object's reference (Linux: swap_shmem_alloc)
   info.pages.delete(p.index);
   info.swapped.set(p.index, entry);
+  let swaplist = shmem_swaplist.get(k);
+  if (swaplist === undefined) shmem_swaplist.set(k, (swaplist = new Set()));
+  swaplist.add(info);
   p.mapping = null; // Linux: shmem_delete_from_page_cache()
   put_page(k.zone, p); // the object's reference; the swap cache holds the page now
   swap_writepage(k, p);
@@ -272,4 +291,27 @@ export function shmem_swap_usage(info: shmem_inode_info, first: number, end: num
   let n = 0;
   for (const index of info.swapped.keys()) if (index >= first && index < end) n++;
   return n;
+}
+
+/**
+ * Linux: shmem_unuse() -> shmem_unuse_inode(), for swapoff: bring back into its object every shmem
+ * page that is in swap area `type`, each read through the swap cache (the machine waits for the
+ * disk, accounted to `task`) with reclaim allowed but not the OOM killer. Returns 0, or -ENOMEM when
+ * a page could not be allocated: the pages not yet back stay in swap, the ones back stay back.
+ */
+export function shmem_unuse(k: Kernel, type: number, task: task_struct | null): number {
+  const swaplist = shmem_swaplist.get(k);
+  if (swaplist === undefined) return 0;
+  for (const info of [...swaplist]) {
+    for (const [index, entry] of [...info.swapped]) {
+      if (swp_type(entry) !== type) continue;
+      const io: shmem_fault_info = { major: false, done: 0 }; // no fault: pgmajfault does not count it
+      const p = shmem_swapin_page(k, info, index, GFP_HIGHUSER_MOVABLE | __GFP_RETRY_MAYFAIL, io);
+      if (p === "oom") return -ENOMEM;
+      io_wait_now(k, task, io.done); // Linux: lock_page() until the read completes
+      if (k.trace.mm) k.trace.note("mm", `shmem_unuse entry ${hex(entry)} -> pfn ${hex(p.pfn)} (page ${index} of ${info.name})`);
+    }
+    if (info.swapped.size === 0) swaplist.delete(info);
+  }
+  return 0;
 }

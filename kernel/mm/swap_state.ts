@@ -146,17 +146,17 @@ export interface swapin_result {
 
 /**
  * Linux: swapin_readahead() -> read_swap_cache_async() for one page (no readahead): the swap
- * cache's page for `entry`, read from the slot into a new page if it is not cached. The page is in
- * the swap cache either way; the caller gets a reference of its own. Returns null when no frame is
- * free (VM_FAULT_OOM).
+ * cache's page for `entry`, read from the slot into a new page (allocated with `gfp`) if it is not
+ * cached. The page is in the swap cache either way; the caller gets a reference of its own. Returns
+ * null when no frame is free (VM_FAULT_OOM).
  */
-export function read_swap_cache_async(k: Kernel, entry: swp_entry_t): swapin_result | null {
+export function read_swap_cache_async(k: Kernel, entry: swp_entry_t, gfp = GFP_HIGHUSER_MOVABLE): swapin_result | null {
   const found = lookup_swap_cache(k, entry);
   if (found !== null) {
     get_page(found);
     return { page: found, done: swap_read_done(k, found), major: false };
   }
-  const p = __alloc_pages(k, GFP_HIGHUSER_MOVABLE, 0); // may reclaim: nothing is held yet
+  const p = __alloc_pages(k, gfp, 0); // may reclaim: nothing is held yet
   if (p === null) return null;
   const err = swapcache_prepare(k, entry);
   if (err !== 0) BUG(`read_swap_cache_async: entry ${hex(entry)} ${err === -2 ? "has no user left" : "is cached but was not found"}`);

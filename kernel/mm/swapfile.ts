@@ -15,11 +15,14 @@
 //     swap_free            count - 1                      do_swap_page, zap (exit, munmap), shmem swap-in
 //     put_swap_page        HAS_CACHE cleared              the page leaves the swap cache
 //
-// The kernel has one area at most (the machine's swap device), type 0, switched on at boot.
+// The kernel has one area at most (the machine's swap device), type 0, switched on at boot; the
+// swapon(2) and swapoff(2) calls (kernel/syscalls/swap.ts) switch it on and off again. Switching it
+// off brings every page home first: swapoff.ts.
 
 import type { SwapDevice } from "../../src/hw/swapdev.js";
-import { BUG } from "../bug.js";
+import { BUG, BUG_ON } from "../bug.js";
 import type { Kernel } from "../kernel.js";
+import { EBUSY } from "../syscalls/errno.js";
 import { hex } from "../trace.js";
 import { PageSwapCache, PageWriteback, SetPageDirty, get_page, page_mapped, type page } from "./page.js";
 import { put_page } from "./page_alloc.js";
@@ -80,38 +83,111 @@ export class swap_info_struct {
   }
 }
 
-/** The swap areas of one kernel, and the global counts (Linux: swap_info[], nr_swap_pages, total_swap_pages). */
+/** The machine's swap device and the name it goes by (Linux: its node in /dev, or the swap file's path). */
+export interface swap_device {
+  name: string;
+  kind: "partition" | "file";
+}
+
+/**
+ * The swap areas of one kernel, and the global counts (Linux: swap_info[], nr_swap_pages,
+ * total_swap_pages, least_priority), and the device swapon(2) may switch on.
+ */
 interface swap_globals {
   swap_info: swap_info_struct[];
   nr_swap_pages: number;
   total_swap_pages: number;
+  /** Linux: least_priority: the last priority given to an area switched on without one. */
+  least_priority: number;
+  device: swap_device | null;
 }
 
 const globals = new WeakMap<Kernel, swap_globals>();
 
 function swap_globals_of(k: Kernel): swap_globals {
   let g = globals.get(k);
-  if (g === undefined) globals.set(k, (g = { swap_info: [], nr_swap_pages: 0, total_swap_pages: 0 }));
+  if (g === undefined) {
+    g = { swap_info: [], nr_swap_pages: 0, total_swap_pages: 0, least_priority: -1, device: null };
+    globals.set(k, g);
+  }
   return g;
 }
 
+// Linux: include/linux/swap.h, swapon(2)'s flags: a priority (PREFER | prio), and the discard
+// policy, which a disk without discard ignores.
+export const SWAP_FLAG_PREFER = 0x8000, SWAP_FLAG_PRIO_MASK = 0x7fff;
+export const SWAP_FLAG_DISCARD = 0x1_0000, SWAP_FLAG_DISCARD_ONCE = 0x2_0000, SWAP_FLAG_DISCARD_PAGES = 0x4_0000;
+export const SWAP_FLAGS_VALID =
+  SWAP_FLAG_PRIO_MASK | SWAP_FLAG_PREFER | SWAP_FLAG_DISCARD | SWAP_FLAG_DISCARD_ONCE | SWAP_FLAG_DISCARD_PAGES;
+
 /**
- * Linux: sys_swapon(), as the boot scripts' `swapon -a` would run it: switch on the machine's swap
- * device as area 0 and set up the swap cache. `name` is what /proc/swaps shows. Does nothing if the
- * machine has no swap device or an area is already on.
+ * The boot scripts' `swapon -a`: the machine's swap device, named `name` (what /proc/swaps shows),
+ * becomes the device swapon(2) knows and is switched on as area 0. Does nothing if the machine has
+ * no swap device.
  */
 export function swapon(k: Kernel, name: string, kind: "partition" | "file"): void {
-  const dev = k.machine.swap;
+  if (k.machine.swap === null) return;
+  swap_globals_of(k).device = { name, kind };
+  do_swapon(k, 0);
+}
+
+/** The machine's swap device swapon(2) and swapoff(2) accept, or null when it has none. */
+export function swap_device_of(k: Kernel): swap_device | null {
+  return globals.get(k)?.device ?? null;
+}
+
+/**
+ * Linux: the heart of SYSCALL_DEFINE2(swapon) once the device is open: claim it (-EBUSY if an area
+ * already uses it), give it a priority (`swap_flags`' SWAP_FLAG_PREFER | prio, or the next below the
+ * others: -2 for the first), a fresh swap_map, and switch it on (enable_swap_info). The discard
+ * flags are accepted and do nothing, as on a disk without discard. Returns 0 or -EBUSY.
+ */
+export function do_swapon(k: Kernel, swap_flags: number): number {
   const g = swap_globals_of(k);
-  if (dev === null || g.swap_info.length > 0) return;
-  const si = new swap_info_struct(0, dev, name, kind);
-  si.flags |= SWP_WRITEOK;
+  const dev = g.device;
+  if (dev === null) BUG("do_swapon: the machine has no swap device");
+  if (g.swap_info.length > 0) return -EBUSY; // Linux: claim_swapfile(): blkdev_get_by_dev(FMODE_EXCL) fails
+  const si = new swap_info_struct(0, k.machine.swap!, dev.name, dev.kind);
+  si.prio = swap_flags & SWAP_FLAG_PREFER ? swap_flags & SWAP_FLAG_PRIO_MASK : --g.least_priority;
   g.swap_info.push(si);
-  g.nr_swap_pages += si.pages;
-  g.total_swap_pages += si.pages;
+  enable_swap_info(k, si);
   swap_cache_init(k);
   // Linux's pr_info "Adding %uk swap on %s.  Priority:%d ...": a trace note here, not a console line.
-  if (k.trace.mm) k.trace.note("mm", `Adding ${si.pages * 4}k swap on ${name}.  Priority:${si.prio} extents:1 across:${si.pages * 4}k`);
+  if (k.trace.mm) k.trace.note("mm", `Adding ${si.pages * 4}k swap on ${dev.name}.  Priority:${si.prio} extents:1 across:${si.pages * 4}k`);
+  return 0;
+}
+
+/** Linux: _enable_swap_info() (and reinsert_swap_info()): the area takes pages; its slots count in the totals. */
+export function enable_swap_info(k: Kernel, si: swap_info_struct): void {
+  const g = swap_globals_of(k);
+  si.flags |= SWP_WRITEOK;
+  g.nr_swap_pages += si.pages;
+  g.total_swap_pages += si.pages;
+}
+
+/**
+ * Linux: the start of SYSCALL_DEFINE1(swapoff), before try_to_unuse: the area takes no new pages
+ * (get_swap_page passes it over) and its slots leave the totals, so SwapTotal and SwapFree drop and
+ * reclaim stops sending anonymous pages out. nr_swap_pages goes below zero by the slots in use, and
+ * comes back to zero as try_to_unuse frees them.
+ */
+export function disable_swap_info(k: Kernel, si: swap_info_struct): void {
+  const g = swap_globals_of(k);
+  si.flags &= ~SWP_WRITEOK;
+  g.nr_swap_pages -= si.pages;
+  g.total_swap_pages -= si.pages;
+}
+
+/**
+ * Linux: the end of a successful swapoff: the area, empty now, is gone (p->flags = 0, its swap_map
+ * freed), and an area switched on without a priority gives its place back (least_priority++).
+ */
+export function free_swap_info(k: Kernel, si: swap_info_struct): void {
+  const g = swap_globals_of(k);
+  BUG_ON(si.inuse_pages !== 0 || (si.flags & SWP_WRITEOK) !== 0, "free_swap_info: the area is still on or still holds pages");
+  g.swap_info.splice(g.swap_info.indexOf(si), 1);
+  si.flags = 0;
+  if (si.prio < 0) g.least_priority++;
 }
 
 /** The swap areas switched on (for /proc/swaps and the invariant checker). */

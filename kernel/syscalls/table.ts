@@ -16,6 +16,7 @@ import { NAMEI_SYSCALLS } from "./namei.js";
 import { RW_SYSCALLS } from "./read_write.js";
 import { PROCESS_SYSCALLS, sys_exit_group, sys_getpid, sys_getppid, sys_getuid } from "./process.js";
 import { SIGNAL_SYSCALLS } from "./signal.js";
+import { SWAP_SYSCALLS } from "./swap.js";
 import type { SyscallTable } from "./types.js";
 
 /** This file's own calls; the other areas keep theirs beside their code. */
@@ -38,7 +39,7 @@ const CORE_SYSCALLS: SyscallTable = {
   403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
 };
 
-const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS, ...IPC_SYSCALLS, ...FD_SYSCALLS, ...NAMEI_SYSCALLS, ...RW_SYSCALLS };
+const SYSCALLS: SyscallTable = { ...CORE_SYSCALLS, ...PROCESS_SYSCALLS, ...MM_SYSCALLS, ...FS_SYSCALLS, ...SIGNAL_SYSCALLS, ...IPC_SYSCALLS, ...FD_SYSCALLS, ...NAMEI_SYSCALLS, ...RW_SYSCALLS, ...SWAP_SYSCALLS };
 
 const args = new Int32Array(6);
 

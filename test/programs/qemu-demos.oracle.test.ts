@@ -36,6 +36,7 @@ const VMOS_ONLY: Record<string, string> = {
   maps: "prints /proc/self/maps: qemu emulates it with its own layout and padding",
   meminfo: "reads /proc/meminfo, which under qemu is the host's and changes on its own",
   sharedtext: "calls vmos_page_info (1024), which Linux does not have: qemu returns -ENOSYS",
+  swapoff: "calls vmos_pageout (1025), which Linux does not have, and swapoff, which qemu would pass to the host",
 };
 
 interface Outcome {

@@ -3,6 +3,8 @@
 // way the oracle runs them: argv[0] "./NAME", empty environment. The small ones run with the
 // invariant checker and the TLB checker on. Programs that work on files get the arguments in
 // expected/NAME.args and, as their `/`, a fresh host directory holding a copy of programs/data/.
+// A program that needs another machine than 64 MiB without swap runs on the one its header's
+// `vmos run` line names (MACHINE).
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,13 +13,15 @@ import { describe, expect, it } from "vitest";
 import { assemble } from "../../src/asm/index.js";
 import { fileIncludeResolver } from "../../src/cli/include.js";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
-import { runElf } from "../helpers/kernel.js";
+import { runElf, type RunOptions } from "../helpers/kernel.js";
 
 const PROGRAMS = join(import.meta.dirname, "../../programs");
 const EXPECTED = join(import.meta.dirname, "expected");
 const names = readdirSync(EXPECTED).filter((f) => f.endsWith(".stdout")).map((f) => f.slice(0, -".stdout".length)).sort();
 /** Programs of ~100 M instructions: checking every frame after each fault would take minutes. */
 const BIG = new Set(["compute", "memory"]);
+/** Programs about swap, on the machine their header names: `vmos run --mem 512K --swap 4M`. */
+const MACHINE: Record<string, RunOptions> = { swapoff: { mem: 512 << 10, swap: 4 << 20 } };
 
 /** The arguments of a program that takes some (expected/NAME.args, one per line), else []. */
 function argsOf(name: string): string[] {
@@ -36,6 +40,7 @@ describe("demo programs under vmos run match the oracle's expected output", () =
         if (root !== null) cpSync(join(PROGRAMS, "data"), join(root, "programs", "data"), { recursive: true });
         const r = runElf(elf!, `./${name}`, {
           mem: 64 << 20, env: [], check: !BIG.has(name), maxSteps: 0, quantum: 100_000, args, root: root ?? undefined,
+          ...MACHINE[name],
         });
         expect({ stdout: r.stdout, status: r.status }).toEqual({
           stdout: readFileSync(join(EXPECTED, `${name}.stdout`), "utf8"),
