@@ -27,6 +27,9 @@ export interface ReferenceString {
   truncated: boolean;
 }
 
+/** Entries of record_references' cache of recent names (a power of two). */
+const RECENT = 64;
+
 /** References a recording keeps at most: 8 bytes each with OPT's next-use table, so 128 MiB. */
 export const MAX_RECORDED_REFERENCES = 16 << 20;
 
@@ -57,8 +60,7 @@ function state(k: Kernel): RefState {
  * first referenced in the same order. An owner the run has not referenced through the MMU yet is
  * numbered now if `assign`, else the name is null.
  */
-function owner_name(k: Kernel, owner: object, index: number, assign: boolean): number | null {
-  const s = state(k);
+function owner_name(s: RefState, owner: object, index: number, assign: boolean): number | null {
   let id = s.ids.get(owner);
   if (id === undefined) {
     if (!assign) return null;
@@ -73,12 +75,12 @@ function owner_name(k: Kernel, owner: object, index: number, assign: boolean): n
  * child's copy of a page is another page, though it shares the parent's anon_vma); a file or shmem
  * page by its object and index, whoever maps it. Pages of no object (the zero page): -1 - pfn.
  */
-function reference_name(k: Kernel, key: number, pfn: number): number {
+function reference_name(k: Kernel, s: RefState, key: number, pfn: number): number {
   const p = k.mem_map[pfn];
   const mm = k.current?.mm ?? null;
   if (p === undefined || p.mapping === null) return -1 - pfn;
-  if (PageAnon(p)) return mm === null ? -1 - pfn : owner_name(k, mm, key & 0xfffff, true)!;
-  return owner_name(k, p.mapping as object, p.index, true)!;
+  if (PageAnon(p)) return mm === null ? -1 - pfn : owner_name(s, mm, key & 0xfffff, true)!;
+  return owner_name(s, p.mapping as object, p.index, true)!;
 }
 
 /**
@@ -89,7 +91,7 @@ function reference_name(k: Kernel, key: number, pfn: number): number {
 export function page_identity(k: Kernel, pfn: number): number {
   const p = k.mem_map[pfn];
   if (p === undefined || p.mapping === null) return -1 - pfn;
-  return owner_name(k, p.mapping as object, p.index, true)!;
+  return owner_name(state(k), p.mapping as object, p.index, true)!;
 }
 
 /**
@@ -102,8 +104,9 @@ export function page_name(k: Kernel, pfn: number): number {
   const p = k.mem_map[pfn];
   if (p === undefined || p.mapping === null) return -1 - pfn;
   let name: number | null = null;
-  if (!PageAnon(p)) name = owner_name(k, p.mapping as object, p.index, false);
-  else rmap_walk(k, p, (vma, address) => ((name = owner_name(k, vma.vm_mm as object, address >>> 12, false)), false));
+  const s = state(k);
+  if (!PageAnon(p)) name = owner_name(s, p.mapping as object, p.index, false);
+  else rmap_walk(k, p, (vma, address) => ((name = owner_name(s, vma.vm_mm as object, address >>> 12, false)), false));
   return name ?? -1 - pfn;
 }
 
@@ -116,8 +119,9 @@ export function start_reference_clock(k: Kernel): void {
   if (refs.onReference !== null) return;
   const s = state(k);
   refs.onReference = (key, pfn) => {
-    const name = reference_name(k, key, pfn);
-    for (const listen of s.listeners) listen(name, key, pfn);
+    const name = reference_name(k, s, key, pfn);
+    const listeners = s.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i]!(name, key, pfn);
   };
   k.machine.cpu.setReferenceClock(refs);
 }
@@ -149,6 +153,7 @@ export function record_references(k: Kernel, limit = MAX_RECORDED_REFERENCES): (
   let names = new Int32Array(1 << 16);
   let length = 0;
   let truncated = false;
+  const recentName = new Float64Array(RECENT).fill(NaN), recentDense = new Int32Array(RECENT);
   const stop = listen_references(k, (name) => {
     if (length === limit) {
       truncated = true;
@@ -159,8 +164,17 @@ export function record_references(k: Kernel, limit = MAX_RECORDED_REFERENCES): (
       grown.set(names);
       names = grown;
     }
-    let d = dense.get(name);
-    if (d === undefined) dense.set(name, (d = dense.size));
+    // A loop alternates between its code page and its data pages: a small cache in front of the Map
+    // (whose keys are not small integers) answers most references.
+    const slot = (name ^ (name / 2 ** 20)) & (RECENT - 1);
+    let d: number | undefined;
+    if (recentName[slot] === name) d = recentDense[slot]!;
+    else {
+      d = dense.get(name);
+      if (d === undefined) dense.set(name, (d = dense.size));
+      recentName[slot] = name;
+      recentDense[slot] = d;
+    }
     names[length++] = d;
   });
   return () => {
