@@ -83,7 +83,7 @@ ${mmap(0, 100 * 4096, "PROT_RW", "MAP_ANON_PRIVATE")}  mv s1, a0\n${touch("s1", 
   });
 
   it("leaves the system alive after a fork bomb in a tight memory: init waits for everyone and exits 0", () => {
-    // Every process forks 7 times (128 processes if the limits allowed: RLIMIT_NPROC is 10 here),
+    // Every process forks 7 times (128 processes if the limits allowed: max_threads is 20 here),
     // then writes 32 pages of its own (more than the machine has for all of them), keeps them a while
     // and reaps its children. Forks fail with -EAGAIN, and the OOM killer takes the biggest processes.
     const { r } = runSwap(`  li s3, 1
