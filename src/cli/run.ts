@@ -326,7 +326,8 @@ function timeRows(k: Kernel): [string, string][] {
       `iowait ${ms(c.iowait)} ms (${percent(c.iowait, c.total)}%)`],
     ["CPU utilisation", `${percent(c.user + c.system, c.total)}% ((user + system) / total)`],
     ["fault rate", `${rate(c.faults)} faults/s simulated (major ${rate(c.majorFaults)}/s, minor ${rate(c.faults - c.majorFaults)}/s)`],
-    ["swap I/O", `${ms(c.swapIo)} ms of disk time (${percent(c.swapIo, c.total)}% of the run)`],
+    ["swap I/O", `${ms(c.swapIo)} ms of disk time (${c.swapIo <= c.total ? `${percent(c.swapIo, c.total)}% of the run`
+      : `more than the run's ${ms(c.total)} ms: requests were still queued when it ended`})`],
   ];
 }
 

@@ -21,4 +21,12 @@ describe("vmos run --stats: where the simulated time went", () => {
     expect(iowait).toBeGreaterThan(50);
     expect(r.stderr).toMatch(/major [1-9][\d.]*\/s/);
   });
+
+  it("says so when the run ends with swap writes still queued, rather than a share above 100%", () => {
+    // 2.5 MiB of stack in 256 KiB of RAM and 2 MiB of swap: swap fills, and the OOM panic ends the
+    // run a millisecond in, with 511 writes of 5 ms queued.
+    const r = vmos(["run", "--stats", "--mem", "256K", "--swap", "2M", "programs/stack.s"]);
+    expect(r.status).toBe(137);
+    expect(r.stderr).toMatch(/swap I\/O\s+2555\.000 ms of disk time \(more than the run's [\d.]+ ms: requests were still queued when it ended\)/);
+  });
 });
