@@ -17,6 +17,7 @@ import { PageAnon, page_referenced, type referenced_info } from "./rmap.js";
 import { page_evictable, page_is_file_lru } from "./swap.js";
 import { nr_swap_pages, try_to_free_swap, vm_swap_full } from "./swapfile.js";
 import { pageout_one } from "./swap_out.js";
+import { swap_read_done } from "./swap_state.js";
 import type { scan_control } from "./vmscan.js";
 import { VM_EXEC, VM_LOCKED } from "./vma.js";
 
@@ -96,6 +97,9 @@ export type ShrinkResult = "freed" | "activate" | "keep";
 export function shrink_page(k: Kernel, p: page, sc: scan_control, stat: reclaim_stat, references: PageRef, locked: boolean): ShrinkResult {
   const lv = k.zone.lruvec;
   const file = page_is_file_lru(p);
+  // Linux: "if (!trylock_page(page)) goto keep;": a page whose read is still in flight is locked,
+  // and stays where it was. Activating it would let pages read ahead push the working set out.
+  if (swap_read_done(k, p) !== 0) return "keep";
   if (!page_evictable(p)) return "activate";
   if (!sc.may_unmap && page_mapped(p)) return "keep";
   if (PageDirty(p)) {
