@@ -3,12 +3,15 @@
 //
 //   PTE present (PROT_NONE included, the zero page included)        1
 //   PTE empty, private anonymous memory                              0 (a fault would make a new page)
+//   PTE empty, a file mapping (shared or private)                    1 if the page cache has the page
 //   PTE empty, shared anonymous memory                               1 if the shmem object has the page
 //                                                                      (or it is swapped out and still in
 //                                                                      the swap cache)
 //   PTE holds a swap entry                                           1 if the page is in the swap cache
 
+import { f_mapping, type file } from "../fs/file.js";
 import type { task_struct } from "../proc/task.js";
+import { find_get_page } from "./filemap.js";
 import { PAGE_MASK } from "./mmap.js";
 import { TASK_SIZE, type mm_struct } from "./mm_types.js";
 import { pte_none, pte_offset, pte_present } from "./pgtable.js";
@@ -33,6 +36,11 @@ function mincore_page(mm: mm_struct, vma: vm_area_struct, addr: number): number 
   if (pte_none(pte)) {
     // Linux: mincore_page(vma->vm_file->f_mapping, pgoff) for a file; anonymous memory has none.
     if (vma_is_shmem(vma)) return shmem_find_page(k, vma_shmem(vma), linear_page_index(vma, addr)) !== null ? 1 : 0;
+    // A file's page may be in the page cache though this process never touched it (read(), another
+    // mapping, an earlier run of the program). Every task is root, so can_do_mincore() always lets
+    // the page cache show.
+    const mapping = vma.vm_file === null ? null : f_mapping(vma.vm_file as file);
+    if (mapping !== null) return find_get_page(mapping, linear_page_index(vma, addr)) !== null ? 1 : 0;
     return 0;
   }
   // A swap entry: Linux's mincore_page(swap_address_space(entry), swp_offset(entry)).

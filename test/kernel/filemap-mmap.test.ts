@@ -99,6 +99,20 @@ ${load("s1")}${presentMask("s1", 8)}`, { root });
   });
 });
 
+describe("mincore on a file mapping", () => {
+  it("reports the pages the page cache holds, though this mapping never touched them (Linux's mincore_page)", () => {
+    // read() brings pages 0 and 1 into the page cache; the mapping of pages 0-3 faults nothing in.
+    const root = tempRoot({ data: pattern(4 * 4096) });
+    const { out } = runFiles(`${open("data", "O_RDONLY")}  mv s0, a0
+${sc("SYS_READ", "s0", "&buf", 2 * 4096)}
+${mmap(0x40000000, 4 * 4096, "PROT_READ", "MAP_PRIVATE", "s0")}  mv s1, a0
+${sc(232, "s1", 4 * 4096, "&buf")}${show}  la t0, buf
+  lw a0, 0(t0)
+${show}`, { root });
+    expect(out).toEqual([0, 0x00000101]); // bytes 1, 1, 0, 0
+  });
+});
+
 /** A SIGBUS handler that prints si_signo, si_code and si_addr - s1, then exits 0. */
 const BUS_HANDLER = `  j 1f
 on_bus:
