@@ -4,7 +4,7 @@
 //
 //              tail                                  head
 //               v                                      v
-//   bufs: | page off,len | page 0,4096 | page 0,17 | (free) ... |   16 slots (PIPE_DEF_BUFFERS)
+//   bufs: | page off,len | page 0,4096 | page 0,17 | (free) ... |   16 slots (PIPE_DEF_BUFFERS; F_SETPIPE_SZ changes it)
 //           being read     full          last: a small write merges into it
 //
 // A frame is taken from the buddy allocator when a write needs a new slot (alloc_page) and given back
@@ -39,7 +39,7 @@ import { send_signal, signal_pending } from "../proc/signal.js";
 import { SI_USER, SIGPIPE } from "../proc/signal_types.js";
 import type { task_struct } from "../proc/task.js";
 import { sleep_current, wake_up_process } from "../sched/core.js";
-import { EAGAIN, EFAULT, ENOMEM, EPIPE } from "../syscalls/errno.js";
+import { EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, ENOMEM, EPIPE } from "../syscalls/errno.js";
 import { SYSCALL_RESTART } from "../syscalls/types.js";
 import { file, FMODE_READ, FMODE_WRITE, type file_operations } from "./file.js";
 import { iov_iter } from "./iov_iter.js";
@@ -72,10 +72,13 @@ export class pipe_inode_info {
   /** Linux: head and tail, counters that only grow; slot = counter & (ring_size - 1). */
   head = 0;
   tail = 0;
-  /** Linux: max_usage (slots a writer may fill) and ring_size (slots in bufs, a power of two). */
-  readonly max_usage = PIPE_DEF_BUFFERS;
-  readonly ring_size = PIPE_DEF_BUFFERS;
-  readonly bufs: (pipe_buffer | null)[] = new Array<pipe_buffer | null>(PIPE_DEF_BUFFERS).fill(null);
+  /**
+   * Linux: max_usage (slots a writer may fill) and ring_size (slots in bufs, a power of two); both
+   * change with F_SETPIPE_SZ (pipe_set_size).
+   */
+  max_usage = PIPE_DEF_BUFFERS;
+  ring_size = PIPE_DEF_BUFFERS;
+  bufs: (pipe_buffer | null)[] = new Array<pipe_buffer | null>(PIPE_DEF_BUFFERS).fill(null);
   /** Linux: readers, writers: open files for each end; files: open files of the pipe. */
   readers = 0;
   writers = 0;
@@ -422,4 +425,40 @@ export function create_pipe_files(k: Kernel, flags: number): [file, file] {
   pipe.writers = 1;
   pipe.files = 2;
   return [rf, wf];
+}
+
+/** Linux: the fcntl commands of pipe_fcntl(). */
+export const F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+
+/** Linux: round_pipe_size(): a size F_SETPIPE_SZ asks for, as whole pages, a power of two; 0 if too big. */
+function round_pipe_size(size: number): number {
+  if (size > 2 ** 31) return 0;
+  if (size < PAGE_SIZE) return PAGE_SIZE;
+  return 2 ** Math.ceil(Math.log2(size));
+}
+
+/**
+ * Linux 5.15: pipe_fcntl(): F_GETPIPE_SZ gives the capacity in bytes; F_SETPIPE_SZ (pipe_set_size)
+ * makes it `arg` bytes rounded up to a power-of-two number of pages and returns the new capacity:
+ * -EINVAL above 2^31 bytes, -EBUSY if more slots are in use than the new size has. The 1 MiB
+ * pipe-max-size and the per-user page limits do not apply: they spare root (CAP_SYS_RESOURCE), and
+ * every task is root. -EBADF for a file that is not a pipe.
+ */
+export function pipe_fcntl(k: Kernel, f: file, cmd: number, arg: number): number {
+  const pipe = get_pipe_info(f);
+  if (pipe === null) return -EBADF;
+  if (cmd === F_GETPIPE_SZ) return pipe.max_usage * PAGE_SIZE;
+  const slots = round_pipe_size(arg >>> 0) / PAGE_SIZE;
+  if (slots === 0) return -EINVAL;
+  // Linux: pipe_resize_ring(): the buffers in use move, in order, to the start of a new ring.
+  const used = pipe.head - pipe.tail;
+  if (slots < used) return -EBUSY;
+  const bufs = new Array<pipe_buffer | null>(slots).fill(null);
+  for (let i = 0; i < used; i++) bufs[i] = pipe.bufs[slot(pipe, pipe.tail + i)]!;
+  pipe.bufs = bufs;
+  pipe.tail = 0;
+  pipe.head = used;
+  pipe.ring_size = pipe.max_usage = slots;
+  wake_up_all(k, pipe.wr_wait, pipe); // there may be room now
+  return pipe.max_usage * PAGE_SIZE;
 }

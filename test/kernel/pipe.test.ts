@@ -10,9 +10,9 @@ import { cat, field } from "../helpers/proc.js";
 import { kill, SA_RESTART, sigaction, SIGPIPE, SIGUSR1, spin } from "../helpers/signal.js";
 import { err, info, PI, run, sc, scs, show, type GuestRun } from "./mm-syscalls.helpers.js";
 
-const EAGAIN = 11, EBADF = 9, EFAULT = 14, EINTR = 4, EINVAL = 22, EMFILE = 24, ENOPKG = 65, EPIPE = 32, ESPIPE = 29;
+const EAGAIN = 11, EBADF = 9, EBUSY = 16, EFAULT = 14, EINTR = 4, EINVAL = 22, EMFILE = 24, ENOPKG = 65, EPIPE = 32, ESPIPE = 29;
 const O_NONBLOCK = 0o4000, O_CLOEXEC = 0o2000000, O_DIRECT = 0o40000, O_EXCL = 0o200;
-const F_GETFD = 1, F_GETFL = 3, F_SETFL = 4;
+const F_GETFD = 1, F_GETFL = 3, F_SETFL = 4, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
 
 /** pipe2(fds, flags), then s0 = the read end and s1 = the write end. */
 const PIPE = (flags = 0): string => `${sc("SYS_PIPE2", "&fds", flags)}  la t0, fds\n  lw s0, 0(t0)\n  lw s1, 4(t0)\n`;
@@ -115,6 +115,17 @@ describe("the ring of pages", () => {
     const { out } = pipeRun(`${PIPE(O_NONBLOCK)}${scs("SYS_READ", "s0", "&rbuf", 10)}${scs("SYS_WRITE", "s1", "&big", 100000)}${scs("SYS_WRITE", "s1", "&big", 1)}
 ${scs("SYS_READ", "s0", "&rbuf", 4096)}${scs("SYS_WRITE", "s1", "&big", 100000)}${scs("SYS_WRITE", "s1", "&big", 1)}`);
     expect(out).toEqual([err(EAGAIN), 65536, err(EAGAIN), 4096, 4096, err(EAGAIN)]);
+  });
+
+  it("changes size with F_SETPIPE_SZ (pages, rounded up to a power of two), keeps its data in order, -EBUSY below what it holds", () => {
+    // 8192 bytes of PATTERN fill the 2 slots of an 8 KiB pipe; after reading 4096 of them the ring
+    // grows, moving the slot left to the front: the next byte read is byte 4096 of the pattern.
+    const { out } = pipeRun(`${PIPE(O_NONBLOCK)}${PATTERN(65536)}${scs("SYS_FCNTL64", "s1", F_GETPIPE_SZ, 0)}${scs("SYS_FCNTL64", "s1", F_SETPIPE_SZ, 5000)}
+${scs("SYS_FCNTL64", "s0", F_GETPIPE_SZ, 0)}${scs("SYS_WRITE", "s1", "&big", 100000)}${scs("SYS_WRITE", "s1", "&big", 1)}${scs("SYS_FCNTL64", "s1", F_SETPIPE_SZ, 4096)}
+${scs("SYS_READ", "s0", "&rbuf", 4096)}${scs("SYS_FCNTL64", "s1", F_SETPIPE_SZ, 65536)}${scs("SYS_READ", "s0", "&rbuf", 1)}  la t0, rbuf
+  lbu a0, 0(t0)
+${show}${scs("SYS_FCNTL64", "s1", F_SETPIPE_SZ, 0x80000001)}${scs("SYS_FCNTL64", 1, F_GETPIPE_SZ, 0)}${scs("SYS_FCNTL64", "s1", F_SETPIPE_SZ, 0)}`);
+    expect(out).toEqual([65536, 8192, 8192, 8192, err(EAGAIN), err(EBUSY), 4096, 65536, 1, (4096 + 16) & 0xff, err(EINVAL), err(EBADF), 4096]);
   });
 
   it("merges small writes into the last page, but never splits a write of up to PIPE_BUF bytes", () => {
