@@ -5,6 +5,7 @@
 // file (vma->vm_file) and the fd table (fdtable.ts) each hold a reference.
 
 import type { Kernel } from "../kernel.js";
+import type { vm_area_struct } from "../mm/vma.js";
 import type { task_struct } from "../proc/task.js";
 import { iput, type address_space, type inode } from "./inode.js";
 import { EFAULT, EINVAL, ENXIO } from "../syscalls/errno.js";
@@ -30,6 +31,17 @@ export interface file_operations {
   read?(k: Kernel, task: task_struct, f: file, buf: number, count: number): number;
   /** Copy `count` bytes from user address `buf` into the file. */
   write?(k: Kernel, task: task_struct, f: file, buf: number, count: number): number;
+  /**
+   * Read or write at `pos` without moving f_pos (Linux: ->read_iter/->write_iter with kiocb.ki_pos),
+   * for pread64 and pwrite64. Without them a regular file goes through the page cache.
+   */
+  read_at?(k: Kernel, task: task_struct, f: file, buf: number, count: number, pos: number): number;
+  write_at?(k: Kernel, task: task_struct, f: file, buf: number, count: number, pos: number): number;
+  /**
+   * Linux: ->mmap: set up a new VMA (not yet linked) that maps this file; 0 or -errno. Without it
+   * the VMA maps the file's page cache (generic_file_mmap).
+   */
+  mmap?(f: file, vma: vm_area_struct): number;
   /** Move f_pos; returns the new position, or a negative -errno (Linux: loff_t). */
   llseek?(f: file, offset: bigint, whence: number): bigint;
   /** The last reference is gone (Linux: ->release from __fput()). */

@@ -89,6 +89,7 @@ export function vfs_pread(k: Kernel, task: task_struct, f: file, buf: number, co
   if (node !== null && S_ISDIR(node.i_mode)) return -EISDIR;
   if (node === null || !S_ISREG(node.i_mode)) return -EINVAL;
   if (!access_ok(buf, count)) return -EFAULT;
+  if (f.f_op.read_at !== undefined) return f.f_op.read_at(k, task, f, buf, Math.min(count, MAX_RW_COUNT), pos);
   return filemap_read(k, task.mm!, task, node.i_mapping, pos, buf, Math.min(count, MAX_RW_COUNT));
 }
 
@@ -101,6 +102,7 @@ export function vfs_pwrite(k: Kernel, task: task_struct, f: file, buf: number, c
   if (!access_ok(buf, count)) return -EFAULT;
   if (count === 0) return 0;
   const at = f.f_flags & O_APPEND ? f.f_inode.i_size : pos;
+  if (f.f_op.write_at !== undefined) return f.f_op.write_at(k, task, f, buf, Math.min(count, MAX_RW_COUNT), at);
   return generic_perform_write(k, task.mm!, task, f.f_inode.i_mapping, at, buf, Math.min(count, MAX_RW_COUNT));
 }
 

@@ -188,6 +188,23 @@ export function file_update_time(k: Kernel, node: inode): void {
 }
 
 /**
+ * Linux: copy_page_to_iter() / copy_page_from_iter(): copy `n` bytes between page `p` at `offset` and
+ * the user buffer at `va` (`to_user`: a read), holding the page while the copy faults (and maybe
+ * reclaims), and charging the copy. A read, or a write that copied anything, marks the page
+ * accessed; dirtying a written page is the caller's (the page cache's or shmem's way). Returns the
+ * bytes NOT copied.
+ */
+export function copy_page_user(k: Kernel, mm: mm_struct, task: task_struct, p: page, offset: number, va: number, n: number,
+  to_user: boolean): number {
+  get_page(p);
+  const left = copy_user_phys(mm, task, va, p.pfn * PAGE_SIZE + offset, n, to_user);
+  charge_copy(mm, n - left);
+  if (to_user || left < n) mark_page_accessed(k, p);
+  put_page(k.zone, p);
+  return left;
+}
+
+/**
  * Linux: filemap_read(): copy up to `count` bytes of the file from position `pos` into the user
  * buffer at `buf`, page by page through the page cache. Returns the bytes copied (0 at EOF), or
  * -EFAULT if nothing could be copied, -EIO, -ENOMEM.
@@ -201,11 +218,7 @@ export function filemap_read(k: Kernel, mm: mm_struct, task: task_struct, mappin
     const r = read_cache_page(k, mapping, index);
     if (typeof r === "number") return done > 0 ? done : r;
     const n = Math.min(PAGE_SIZE - offset, count - done, node.i_size - pos);
-    get_page(r.page); // Linux: the page is held while copy_to_user faults (and reclaims)
-    const left = copy_user_phys(mm, task, buf + done, r.page.pfn * PAGE_SIZE + offset, n, true);
-    charge_copy(mm, n - left);
-    mark_page_accessed(k, r.page);
-    put_page(k.zone, r.page);
+    const left = copy_page_user(k, mm, task, r.page, offset, buf + done, n, true);
     done += n - left;
     pos += n - left;
     if (left > 0) return done > 0 ? done : -EFAULT;
@@ -238,14 +251,8 @@ export function generic_perform_write(k: Kernel, mm: mm_struct, task: task_struc
       p = typeof r === "number" ? null : r.page;
     }
     if (p === null) return done > 0 ? done : -ENOMEM;
-    get_page(p); // Linux: the page is held while copy_from_user faults (and reclaims)
-    const left = copy_user_phys(mm, task, buf + done, p.pfn * PAGE_SIZE + offset, n, false);
-    charge_copy(mm, n - left);
-    if (n - left > 0) {
-      set_page_dirty(k, p);
-      mark_page_accessed(k, p);
-    }
-    put_page(k.zone, p);
+    const left = copy_page_user(k, mm, task, p, offset, buf + done, n, false);
+    if (n - left > 0) set_page_dirty(k, p);
     done += n - left;
     pos += n - left;
     if (pos > node.i_size) node.i_size = pos;

@@ -219,7 +219,8 @@ function do_fault(vmf: vm_fault): number {
   const name = !write ? "do_read_fault" : vmf.vma.vm_flags & VM_SHARED ? "do_shared_fault" : "do_cow_fault";
   if (k.trace.fault) k.trace.enter("fault", name, `pgoff ${vmf.pgoff}`);
   let ret: number;
-  if (vma_is_shmem(vmf.vma)) ret = do_shmem_fault(vmf); // Linux: vm_ops->fault = shmem_fault
+  // Linux: vm_ops->fault = shmem_fault; a write to a private mapping of a memfd copies its page.
+  if (vma_is_shmem(vmf.vma) && (!write || vmf.vma.vm_flags & VM_SHARED)) ret = do_shmem_fault(vmf);
   else if (!write) ret = do_read_fault(vmf);
   else if (vmf.vma.vm_flags & VM_SHARED) ret = do_shared_fault(vmf);
   else ret = do_cow_fault(vmf);
@@ -234,6 +235,10 @@ function do_fault(vmf: vm_fault): number {
  */
 function __do_fault(vmf: vm_fault): cached_page | number {
   const k = vmf.mm.kernel;
+  if (vma_is_shmem(vmf.vma)) { // a private mapping of a memfd (memfd.ts)
+    const p = shmem_getpage(k, vma_shmem(vmf.vma), vmf.pgoff);
+    return p === "sigbus" ? VM_FAULT_SIGBUS : p === "oom" ? VM_FAULT_OOM : { page: p, major: false };
+  }
   const mapping = f_mapping(vmf.vma.vm_file as file)!;
   if (vmf.pgoff >= size_pages(mapping.host.i_size)) return VM_FAULT_SIGBUS;
   const r = read_cache_page(k, mapping, vmf.pgoff);

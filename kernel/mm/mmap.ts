@@ -186,7 +186,10 @@ function mmap_region(mm: mm_struct, f: file | null, addr: number, len: number, v
   }
   if (vma === null) {
     vma = new vm_area_struct(mm, addr, addr + len, vm_flags, pgoff);
-    if (f !== null) vma.vm_file = get_file(f); // Linux: call_mmap() -> generic_file_mmap()
+    if (f !== null && f.f_op.mmap !== undefined) {
+      const err = f.f_op.mmap(f, vma); // Linux: call_mmap() (a memfd: shmem_mmap)
+      if (err < 0) return err;
+    } else if (f !== null) vma.vm_file = get_file(f); // Linux: call_mmap() -> generic_file_mmap()
     else if (vm_flags & VM_SHARED) shmem_zero_setup(vma); // Linux: else vma_set_anonymous()
     vma_set_page_prot(vma);
     vma_link(mm, vma);

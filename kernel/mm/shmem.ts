@@ -91,9 +91,11 @@ export class shmem_inode_info {
   name = "dev/zero";
   /** Linux: i_ino. null until /proc numbers it (get_next_ino); a SysV segment's is its shmid. */
   i_ino: number | null = null;
+  /** Linux: info->seals (memfd.ts): F_SEAL_* bits; F_SEAL_SEAL alone means no seal may be added. */
+  seals = 1;
 
-  /** `size_pages`: Linux's i_size in pages; offsets at or beyond it fault with SIGBUS. */
-  constructor(readonly size_pages: number) {}
+  /** `size_pages`: Linux's i_size in pages; offsets at or beyond it fault with SIGBUS (a memfd's changes). */
+  constructor(public size_pages: number) {}
 }
 
 /** Linux: vma_is_shmem(), widened to every VMA backed by a shmem object (see the top of this file). */

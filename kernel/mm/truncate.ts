@@ -4,20 +4,22 @@
 // of freed memory; then the pages leave the cache.
 
 import type { Kernel } from "../kernel.js";
-import { evict_hooks, type address_space, type inode } from "../fs/inode.js";
+import { evict_hooks, type inode } from "../fs/inode.js";
 import { delete_from_page_cache, size_pages } from "./filemap.js";
 import { zap_page_range } from "./memory.js";
 import { update_hiwater_rss, type mm_struct } from "./mm_types.js";
 import { flush_tlb_range } from "./mprotect.js";
 import { filemap_fdatawrite_range } from "./page-writeback.js";
+import type { vm_area_struct } from "./vma.js";
 
 const PAGE_SIZE = 4096;
 
 /**
  * Linux: unmap_mapping_range(..., even_cows = 1) for pages at or after `first`: zap every PTE, in
- * every VMA that maps the file, for those pages, private copies included (as truncation does).
+ * every VMA that maps the file (or shmem object: memfd.ts), for those pages, private copies included
+ * (as truncation does).
  */
-function unmap_mapping_range(mapping: address_space, first: number): void {
+export function unmap_mapping_range(mapping: { readonly i_mmap: ReadonlySet<vm_area_struct> }, first: number): void {
   for (const vma of mapping.i_mmap) {
     const mm = vma.vm_mm as mm_struct;
     const start = Math.max(vma.vm_start, vma.vm_start + (first - vma.vm_pgoff) * PAGE_SIZE);

@@ -13,6 +13,7 @@ import { create_pipe_files, F_GETPIPE_SZ, F_SETPIPE_SZ, get_pipe_info, O_DIRECT,
 import {
   MAX_RW_COUNT, O_APPEND, O_CLOEXEC, O_CREAT, O_EXCL, O_NOCTTY, O_NONBLOCK, O_TRUNC, vfs_read, vfs_write,
 } from "../fs/vfs.js";
+import { F_ADD_SEALS, F_GET_SEALS, memfd_fcntl } from "../mm/memfd.js";
 import { rlimit, RLIMIT_NOFILE } from "../proc/rlimit.js";
 import type { task_struct } from "../proc/task.js";
 import { EBADF, EFAULT, EINVAL } from "./errno.js";
@@ -42,7 +43,7 @@ const UNIMPLEMENTED_FCNTL: Readonly<Record<number, string>> = {
   5: "F_GETLK", 6: "F_SETLK", 7: "F_SETLKW", 8: "F_SETOWN", 9: "F_GETOWN", 10: "F_SETSIG", 11: "F_GETSIG",
   12: "F_GETLK64", 13: "F_SETLK64", 14: "F_SETLKW64", 15: "F_SETOWN_EX", 16: "F_GETOWN_EX", 36: "F_OFD_GETLK",
   37: "F_OFD_SETLK", 38: "F_OFD_SETLKW", 1024: "F_SETLEASE", 1025: "F_GETLEASE", 1026: "F_NOTIFY",
-  1033: "F_ADD_SEALS", 1034: "F_GET_SEALS", 1035: "F_GET_RW_HINT",
+  1035: "F_GET_RW_HINT",
   1036: "F_SET_RW_HINT", 1037: "F_GET_FILE_RW_HINT", 1038: "F_SET_FILE_RW_HINT",
 };
 
@@ -102,7 +103,8 @@ function setfl(f: file, arg: number): number {
  * Linux: fs/fcntl.c SYSCALL_DEFINE3(fcntl64) -> do_fcntl(), the commands vmos has: F_DUPFD and
  * F_DUPFD_CLOEXEC (lowest free descriptor >= arg), F_GETFD/F_SETFD (FD_CLOEXEC, the descriptor's),
  * F_GETFL (access mode and status flags, the open file's), F_SETFL (see setfl), F_GETPIPE_SZ and
- * F_SETPIPE_SZ (a pipe's capacity: pipe_fcntl). -EBADF for a
+ * F_SETPIPE_SZ (a pipe's capacity: pipe_fcntl), F_ADD_SEALS and F_GET_SEALS (a memfd's seals:
+ * memfd_fcntl). -EBADF for a
  * descriptor that is not open, then -EINVAL for any other command (with a note, once, for a Linux
  * command vmos lacks, such as the locks).
  */
@@ -127,6 +129,9 @@ export function sys_fcntl64(k: Kernel, task: task_struct, fd: number, cmd: numbe
     case F_SETPIPE_SZ:
     case F_GETPIPE_SZ:
       return pipe_fcntl(k, f, cmd, arg);
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+      return memfd_fcntl(f, cmd, arg);
   }
   const name = UNIMPLEMENTED_FCNTL[cmd];
   if (name !== undefined) {

@@ -2,6 +2,7 @@
 // arguments, and the result (or -errno) goes back in a0. Unknown numbers return -ENOSYS, and vmos
 // says so once per number on stderr, naming the call.
 
+import { sys_memfd_create } from "../mm/memfd.js";
 import { hex } from "../trace.js";
 import type { Kernel } from "../kernel.js";
 import type { task_struct } from "../proc/task.js";
@@ -36,6 +37,7 @@ const CORE_SYSCALLS: SyscallTable = {
   174: sys_getuid, 175: sys_getuid, 176: sys_getuid, 177: sys_getuid,
   178: (k, t) => sys_getpid(k, t), // gettid
   278: (k, t, a) => sys_getrandom(k, t, a[0]! >>> 0, a[1]! >>> 0, a[2]!),
+  279: (k, t, a) => sys_memfd_create(k, t, a[0]! >>> 0, a[1]! >>> 0),
   403: (k, t, a) => sys_clock_gettime64(k, t, a[0]!, a[1]! >>> 0),
 };
 
