@@ -23,6 +23,7 @@
         .include "lib/string.s"
         .include "lib/print.s"
         .include "lib/mman.s"
+        .include "lib/file.s"
 
         .equ    BUF_SIZE, 4096
         .equ    METHOD_READ, 0
@@ -117,8 +118,6 @@ usage:  la      a0, msg_usage
         li      a0, 1
         call    sys_exit
 
-fail:   call    die                     # a0 = message, a1 = -errno
-
 # print_pass_name(): print "pass N, read(): " or "pass N, mmap: " for pass s4 with method s5.
 # Clobbers what print_str does.
 print_pass_name:
@@ -143,22 +142,20 @@ sum_read:
         sw      ra, 12(sp)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s9, a0                  # s9 = fd
-        la      a0, msg_open
-        mv      a1, s9
-        bltz    s9, fail
         li      s10, 0                  # s10 = sum
         li      s11, 0                  # s11 = bytes
 1:      mv      a0, s9
         la      a1, buf
         li      a2, BUF_SIZE
         call    sys_read
+        la      a1, msg_read
+        call    or_die
         beqz    a0, 2f                  # the end of the file
+        add     s11, s11, a0
         mv      a1, a0
-        la      a0, msg_read
-        bltz    a1, fail
-        add     s11, s11, a1
         la      a0, buf
         call    sum_bytes
         add     s10, s10, a0
@@ -172,48 +169,32 @@ sum_read:
         ret
 
 # sum_mmap(a0 = name) -> a0 = the sum of the file's bytes, a1 = its size: open, find the size,
-# map the whole file, close the descriptor, add up the mapping, unmap it.
+# map the whole file, add up the mapping, unmap it, close the descriptor.
 # Clobbers: a2-a7, t0-t3, s9, s10, s11.
 sum_mmap:
         addi    sp, sp, -16
         sw      ra, 12(sp)
         li      a1, O_RDONLY
         li      a2, 0
-        call    sys_open
+        la      a3, msg_open
+        call    open_or_die
         mv      s9, a0                  # s9 = fd
-        la      a0, msg_open
-        mv      a1, s9
-        bltz    s9, fail
-        mv      a0, s9
-        li      a1, 0
-        li      a2, SEEK_END
-        call    sys_lseek
+        la      a1, msg_seek
+        call    file_size
         mv      s11, a0                 # s11 = bytes
-        la      a0, msg_seek
+        mv      a0, s9
         mv      a1, s11
-        bltz    s11, fail
-        li      s10, 0                  # s10 = sum
-        beqz    s11, 1f                 # an empty file: nothing to map
-        li      a0, 0                   # mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
-        mv      a1, s11
-        li      a2, PROT_READ
-        li      a3, MAP_PRIVATE
-        mv      a4, s9
-        li      a5, 0
-        call    sys_mmap
-        li      t0, -4096               # -4095..-1 is an error
-        bltu    a0, t0, 2f
-        mv      a1, a0
-        la      a0, msg_mmap
-        j       fail
-2:      mv      s10, a0                 # (the address, for now)
+        la      a2, msg_mmap
+        call    map_file                # 0 for an empty file, which is not mapped
+        mv      s10, a0                 # s10 = the address, then the sum
+        beqz    s11, 1f                 # an empty file: its sum is 0
         mv      a1, s11
         call    sum_bytes
         mv      t0, s10
-        mv      s10, a0                 # the sum
+        mv      s10, a0
         mv      a0, t0
         mv      a1, s11
-        call    sys_munmap
+        call    unmap_file
 1:      mv      a0, s9
         call    sys_close
         mv      a0, s10
