@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { assemble } from "../../src/asm/index.js";
 import { fileIncludeResolver } from "../../src/cli/include.js";
 import { Machine } from "../../src/hw/machine.js";
-import type { Kernel } from "../../kernel/kernel.js";
+import type { ConsoleIo, Kernel } from "../../kernel/kernel.js";
 import { run_init, start_kernel, type RunOutcome } from "../../kernel/main.js";
 import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
 import { record_first_run } from "../../kernel/mm/refclock.js";
@@ -61,28 +61,29 @@ export function elfOf(source: string, name = "t.s"): Uint8Array {
 export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunResult {
   const argv = [name, ...(o.args ?? [])], envp = o.env ?? ["HOME=/", "TERM=vt100"];
   const programs = o.programs ?? {};
-  // --policy opt replays the references of a first run, made as `vmos run` makes it (src/cli/run.ts).
-  const future = o.policy !== "opt" ? undefined : record_first_run(() => {
+  const check = o.check ?? true;
+  /** A booted kernel; `dry`: OPT's recording run, made as `vmos run` makes it (src/cli/run.ts). */
+  const boot = (dry: boolean, tracer: Tracer, io: ConsoleIo): Kernel => {
     const machine = new Machine({
-      memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: false, root: o.root, readOnlyRoot: true, swapBytes: o.swap,
+      memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: !dry && check, root: o.root, readOnlyRoot: dry,
+      swapBytes: o.swap, swapFile: dry ? undefined : o.swapFile, swapLatencyCycles: o.swapLatency,
     });
-    const k = start_kernel(machine, { quantum: o.quantum ?? 10_000, maxSteps: o.maxSteps ?? 50_000_000, check: false, seed: o.seed ?? 0 },
-      new Tracer(), { write() {}, read: () => new Uint8Array(0), log() {} },
-      { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
+    const k = start_kernel(machine, { quantum: o.quantum ?? 10_000, maxSteps: o.maxSteps ?? 50_000_000, check: !dry && check, seed: o.seed ?? 0 },
+      tracer, io, { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
     k.load_program = (path) => programs[path] ?? { errno: 2 };
+    return k;
+  };
+  const future = o.policy !== "opt" ? undefined : record_first_run(() => {
+    const k = boot(true, new Tracer(), { write() {}, read: () => new Uint8Array(0), log() {} });
     o.setup?.(k);
     return k;
   }, (k) => run_init(k, name, elf, argv, envp));
-  const machine = new Machine({
-    memBytes: o.mem ?? 4 << 20, tlbEntries: o.tlb ?? 64, checkTlb: o.check ?? true, root: o.root,
-    swapBytes: o.swap, swapFile: o.swapFile, swapLatencyCycles: o.swapLatency,
-  });
   let stdout = "", stderr = "", trace = "";
   const log: string[] = [];
   const decoder = new TextDecoder();
   let stdin = new TextEncoder().encode(o.stdin ?? "");
   const tracer = o.trace ? new Tracer(new GraphTraceSink((s) => (trace += s)), o.trace) : new Tracer();
-  const k = start_kernel(machine, { quantum: o.quantum ?? 10_000, maxSteps: o.maxSteps ?? 50_000_000, check: o.check ?? true, seed: o.seed ?? 0 }, tracer, {
+  const k = boot(false, tracer, {
     write: (fd, data) => {
       if (fd === 1) stdout += decoder.decode(data);
       else stderr += decoder.decode(data);
@@ -93,16 +94,15 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
       return out;
     },
     log: (line) => log.push(line),
-  }, { min_free_kbytes: o.minFreeKbytes, watermark_scale_factor: o.watermarkScale });
+  });
   const policyError = set_reclaim_policy(k, o.policy ?? "linux", future);
   if (policyError !== null) throw new Error(policyError);
-  k.load_program = (path) => programs[path] ?? { errno: 2 };
   o.setup?.(k);
   let outcome: RunOutcome;
   try {
     outcome = run_init(k, name, elf, argv, envp);
   } finally {
-    machine.swap?.close();
+    k.machine.swap?.close();
   }
   tracer.close();
   return { ...outcome, stdout, stderr, log, trace, kernel: k };

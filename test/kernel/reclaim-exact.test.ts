@@ -4,16 +4,17 @@
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { record_first_run } from "../../kernel/mm/refclock.js";
+import { record_first_run, type ReferenceString } from "../../kernel/mm/refclock.js";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
 import { reclaim_policy_names } from "../../kernel/mm/vmscan_policy.js";
 import { start_kernel, run_init } from "../../kernel/main.js";
 import { Tracer } from "../../kernel/trace.js";
 import { Machine } from "../../src/hw/machine.js";
-import { elfOf, runProgram } from "../helpers/kernel.js";
+import { elfOf, exit, runProgram } from "../helpers/kernel.js";
 import { vmos } from "../helpers/cli.js";
-import { mmap, runSwap } from "./swap-helpers.js";
+import { touch } from "./reclaim-helpers.js";
+import { mmap, runSwap, sc } from "./swap-helpers.js";
 
 /** 1 MiB of RAM (256 frames) and 4 MiB of swap. */
 const SMALL = { mem: 1 << 20, swap: 4 << 20 };
@@ -63,61 +64,42 @@ describe("exact LRU in the kernel", () => {
   });
 });
 
+/** The reference string that OPT's recording run makes of `elf` (record_first_run), in 1 MiB with swap. */
+function recording(elf: Uint8Array, argv: string[]): ReferenceString {
+  return record_first_run(() => {
+    const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false, swapBytes: 4 << 20 });
+    return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
+      { write() {}, read: () => new Uint8Array(0), log() {} });
+  }, (k) => run_init(k, argv[0]!, elf, argv, []));
+}
+
 describe("OPT in the kernel", () => {
   it("records the same reference string in two runs of the same program (the replay's premise)", () => {
     const elf = elfOf(readFileSync("programs/thrash.s", "utf8"));
-    const record = (): Int32Array => record_first_run(() => {
-      const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false, swapBytes: 4 << 20 });
-      return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
-        { write() {}, read: () => new Uint8Array(0), log() {} });
-    }, (k) => run_init(k, "thrash", elf, ["thrash", "2", "150", "1"], [])).names;
-    const a = record(), b = record();
+    const a = recording(elf, ["thrash", "2", "150", "1"]).names, b = recording(elf, ["thrash", "2", "150", "1"]).names;
     expect(a.length).toBeGreaterThan(0);
     expect([...b]).toEqual([...a]);
   });
 
   it("names a forked child's copy of a page apart from its parent's", () => {
     // Parent and child each write the 8 pages of one anonymous mapping made before the fork.
-    const source = `  .include "lib/sys.s"
+    const elf = elfOf(`  .include "lib/sys.s"
   .text
   .globl _start
 _start:
-  li a0, 0
-  li a1, 8 * 4096
-  li a2, 3
-  li a3, 0x22
-  li a4, -1
-  li a5, 0
-  li a7, 222
-  ecall
-  mv s1, a0
+${sc(222, 0, 8 * 4096, 3, 0x22, -1, 0)}  mv s1, a0
   call sys_fork
   mv s2, a0
-  mv t0, s1
-  li t1, 8
-1: sw t1, 0(t0)
-  li t2, 4096
-  add t0, t0, t2
-  addi t1, t1, -1
-  bnez t1, 1b
-  beqz s2, 2f
+${touch("s1", 8)}  beqz s2, 2f
   la a0, info
   call sys_waitid_any
-2: li a0, 0
-  li a7, 93
-  ecall
-  .bss
+2:${exit(0)}  .bss
 info: .zero 128
-`;
-    const elf = elfOf(source);
-    const recording = record_first_run(() => {
-      const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false });
-      return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
-        { write() {}, read: () => new Uint8Array(0), log() {} });
-    }, (k) => run_init(k, "t", elf, ["t"], []));
+`);
+    const { dense } = recording(elf, ["t"]);
     // Names are owner * 2^20 + page: the mapping's 8 pages appear under two owners, parent and child.
     const owners = new Map<number, Set<number>>();
-    for (const name of recording.dense.keys()) {
+    for (const name of dense.keys()) {
       if (name < 0) continue;
       const page = name % 2 ** 20, owner = Math.floor(name / 2 ** 20);
       if (!owners.has(page)) owners.set(page, new Set());
