@@ -22,13 +22,14 @@ import { current_time, inode, S_IFREG, super_block, type address_space_operation
 import { generic_file_fops, O_APPEND, O_CLOEXEC, O_RDWR } from "../fs/vfs.js";
 import { rlimit, RLIMIT_NOFILE } from "../proc/rlimit.js";
 import type { task_struct } from "../proc/task.js";
+import { io_wait_now } from "../sched/core.js";
 import { EBUSY, EFAULT, EFBIG, EINVAL, ENOMEM, ENOSYS, EPERM } from "../syscalls/errno.js";
 import { charge_copy, clear_user, strncpy_from_user } from "../syscalls/uaccess.js";
 import { copy_page_user, file_update_time, size_pages } from "./filemap.js";
 import { SetPageDirty } from "./page.js";
 import {
   shmem_get, shmem_getpage, shmem_kernel_file_put, shmem_kernel_file_setup, shmem_remove_page, shmem_vm_ops,
-  type shmem_inode_info,
+  type shmem_fault_info, type shmem_inode_info,
 } from "./shmem.js";
 import { unmap_mapping_range } from "./truncate.js";
 import { VM_MAYWRITE, VM_SHARED, VM_WRITE, type vm_area_struct } from "./vma.js";
@@ -109,6 +110,17 @@ const shmem_aops: address_space_operations = {
 };
 
 /**
+ * shmem_getpage() for read() and write(): a page that comes back from swap makes the caller wait
+ * for the disk (Linux: lock_page() on the page under read), which is not a fault (no pgmajfault).
+ */
+function memfd_getpage(k: Kernel, task: task_struct, info: shmem_inode_info, index: number): ReturnType<typeof shmem_getpage> {
+  const io: shmem_fault_info = { major: false, done: 0 };
+  const p = shmem_getpage(k, info, index, io);
+  io_wait_now(k, task, io.done);
+  return p;
+}
+
+/**
  * Linux: shmem_file_read_iter(): copy up to `count` bytes at `pos` to the user buffer `buf`. A page
  * never written is a hole and reads as zeros without being allocated (shmem_getpage(SGP_READ)); a
  * page in swap is read back. Returns the bytes copied (0 at EOF), or -EFAULT / -ENOMEM if none were.
@@ -121,7 +133,7 @@ function shmem_file_read(k: Kernel, task: task_struct, f: file, buf: number, cou
   while (done < count && pos < node.i_size) {
     const index = Math.floor(pos / PAGE_SIZE);
     const n = Math.min(PAGE_SIZE - (pos % PAGE_SIZE), count - done, node.i_size - pos);
-    const p = info.pages.has(index) || info.swapped.has(index) ? shmem_getpage(k, info, index) : null;
+    const p = info.pages.has(index) || info.swapped.has(index) ? memfd_getpage(k, task, info, index) : null;
     if (p === "oom" || p === "sigbus") return done > 0 ? done : -ENOMEM;
     let left: number;
     if (p === null) {
@@ -157,7 +169,7 @@ function shmem_file_write(k: Kernel, task: task_struct, f: file, buf: number, co
       break;
     }
     info.size_pages = Math.max(info.size_pages, index + 1);
-    const p = shmem_getpage(k, info, index);
+    const p = memfd_getpage(k, task, info, index);
     if (p === "oom" || p === "sigbus") {
       err = -ENOMEM;
       break;

@@ -203,6 +203,7 @@ function do_shmem_fault(vmf: vm_fault): number {
   if (p === "sigbus") return VM_FAULT_SIGBUS;
   if (p === "oom") return VM_FAULT_OOM;
   vmf.io_done = fault.done;
+  if (fault.major) mm.kernel.vm_events.pgmajfault++; // Linux: shmem_swapin_page() counts a fault's read
   get_page(p);
   page_add_rmap(p);
   add_mm_counter(mm, MM_SHMEMPAGES, 1);
@@ -235,9 +236,14 @@ function do_fault(vmf: vm_fault): number {
  */
 function __do_fault(vmf: vm_fault): cached_page | number {
   const k = vmf.mm.kernel;
-  if (vma_is_shmem(vmf.vma)) { // a private mapping of a memfd (memfd.ts)
-    const p = shmem_getpage(k, vma_shmem(vmf.vma), vmf.pgoff);
-    return p === "sigbus" ? VM_FAULT_SIGBUS : p === "oom" ? VM_FAULT_OOM : { page: p, major: false };
+  if (vma_is_shmem(vmf.vma)) { // a private mapping of a memfd (memfd.ts): Linux's shmem_fault
+    const fault: shmem_fault_info = { major: false, done: 0 };
+    const p = shmem_getpage(k, vma_shmem(vmf.vma), vmf.pgoff, fault);
+    if (p === "sigbus") return VM_FAULT_SIGBUS;
+    if (p === "oom") return VM_FAULT_OOM;
+    vmf.io_done = fault.done; // a page read back from swap: the task waits for it, as in do_shmem_fault
+    if (fault.major) k.vm_events.pgmajfault++;
+    return { page: p, major: fault.major };
   }
   const mapping = f_mapping(vmf.vma.vm_file as file)!;
   if (vmf.pgoff >= size_pages(mapping.host.i_size)) return VM_FAULT_SIGBUS;

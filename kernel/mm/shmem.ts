@@ -185,17 +185,15 @@ export interface shmem_fault_info {
 /**
  * Linux: shmem_fault() -> shmem_getpage_gfp(SGP_CACHE): the page at offset `index`, allocated
  * zeroed on first use and kept in the object, or read back from swap (shmem_swapin_page; `fault`
- * says so). Returns the page (no reference taken for the caller: the one who maps it takes one), or
- * VM_FAULT_SIGBUS past the object's size, or VM_FAULT_OOM.
+ * says so, and when the read completes: the caller waits for it, and a fault counts it in
+ * pgmajfault). Returns the page (no reference taken for the caller: the one who maps it takes one),
+ * or VM_FAULT_SIGBUS past the object's size, or VM_FAULT_OOM.
  */
 export function shmem_getpage(k: Kernel, info: shmem_inode_info, index: number, fault?: shmem_fault_info): page | "sigbus" | "oom" {
   const found = info.pages.get(index);
   if (found !== undefined) return found;
   if (info.swapped.has(index)) {
-    const io = fault ?? { major: false, done: 0 };
-    const p = shmem_swapin_page(k, info, index, GFP_HIGHUSER_MOVABLE, io);
-    if (io.major) k.vm_events.pgmajfault++; // Linux: shmem_swapin_page() counts a fault's read
-    return p;
+    return shmem_swapin_page(k, info, index, GFP_HIGHUSER_MOVABLE, fault ?? { major: false, done: 0 });
   }
   // Linux: "if (sgp <= SGP_CACHE && index << PAGE_SHIFT >= i_size) return -EINVAL" -> SIGBUS: a
   // shared anonymous mapping that mremap grew has nothing behind its new pages.

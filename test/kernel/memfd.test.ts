@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE, MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_HUGETLB } from "../../kernel/mm/memfd.js";
 import { nr_free_pages } from "../../kernel/mm/page_alloc.js";
 import { nr_swap_pages, total_swap_pages } from "../../kernel/mm/swapfile.js";
+import { COST } from "../../src/hw/clock.js";
 import * as files from "../helpers/files.js";
 import { describeOracle, QEMU } from "../helpers/oracle.js";
 import { cat } from "../helpers/proc.js";
@@ -169,6 +170,23 @@ ${DATA}`);
     expect(run.out).toEqual([3, 0, 0, 4096, 1, 1]);
     expect(run.files.map(swapsUsed)).toEqual([8, 0]);
     expect(run.r.kernel.vm_events.pswpout).toBe(2);
+    expectClean(run);
+  });
+
+  it("waits for the disk when read() meets a page in swap, without counting a fault; a private copy of one is a major fault", () => {
+    const run = runSwap(`${create("s0")}${scs(SYS.ftruncate64, "s0", 8192, 0)}
+${mmapFd("s1", 8192, PROT_RW, MAP_SHARED, "s0")}  li t0, 4096\n  add s2, s1, t0
+${fill("s1", 0x2468)}${fill("s2", 0x1357)}${pageout("s1")}${pageout("s2")}${show}
+${scs(SYS.pread64, "s0", "&vec", 4096, 4096, 0)}  la s3, vec\n${verify("s3", 0x1357)}${show}
+${mmapFd("s4", 4096, PROT_RW, MAP_PRIVATE, "s0")}${store("s4", 7)}${load("s4 + 4")}${show}
+${DATA}`);
+    expect(run.out[run.out.length - 3]).toBe(4096); // pread
+    expect(run.out[run.out.length - 2]).toBe(1); // page 1 verified
+    const k = run.r.kernel;
+    expect(k.vm_events.pswpin).toBe(2);
+    expect(k.vm_events.pgmajfault).toBe(1); // the private copy's fault; the read() is none
+    expect(run.r.init.maj_flt).toBe(1);
+    expect(k.iowait_cycles).toBeGreaterThanOrEqual(2 * COST.diskPage); // both reads were waited for
     expectClean(run);
   });
 
