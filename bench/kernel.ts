@@ -15,6 +15,7 @@ import { Tracer, TRACE_CATEGORIES } from "../kernel/trace.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { start_reference_clock } from "../kernel/mm/refclock.js";
 import { report, timeBest, type BenchResult } from "./report.js";
+import { silentConsole } from "../src/cli/host-console.js";
 
 function elfOf(path: string): Uint8Array {
   const r = assemble([{ name: path, text: readFileSync(path, "utf8") }], { include: fileIncludeResolver() });
@@ -46,7 +47,7 @@ export function runGuest(elf: Uint8Array, args: string[], memBytes: number, repe
     if (!warm) machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: false });
     const tracer = traced ? new Tracer({ event() {}, close() {} }, TRACE_CATEGORIES) : new Tracer();
     const kernel = start_kernel(machine!, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, tracer,
-      { write() {}, read: () => new Uint8Array(0), log() {} });
+      silentConsole());
     setup(kernel);
     const outcome = run_init(kernel, "prog", elf, ["prog", ...args], []);
     last = { seconds: 0, kernel, outcome };

@@ -12,6 +12,7 @@ import { find_vma, vma_link } from "../kernel/mm/vma_tree.js";
 import { Tracer } from "../kernel/trace.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { report, timeBest, type BenchResult } from "./report.js";
+import { silentConsole } from "../src/cli/host-console.js";
 
 /**
  * Touch PAGES pages of a heap, then FORKS times: fork; the child writes CHILD_WRITES of the pages
@@ -84,7 +85,7 @@ function seconds(pages: number, forks: number, childWrites: number): number {
   let k: Kernel | undefined;
   const t = timeBest(3, () => {
     k = start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(),
-      { write() {}, read: () => new Uint8Array(0), log() {} });
+      silentConsole());
     const o = run_init(k, "fork", elf, ["fork"], []);
     if (o.status !== 0) throw new Error(`fork bench program exited with ${o.status}`);
   });

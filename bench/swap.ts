@@ -14,6 +14,7 @@ import { run_init, start_kernel } from "../kernel/main.js";
 import type { Kernel } from "../kernel/kernel.js";
 import { Tracer } from "../kernel/trace.js";
 import { report, timeBest, type BenchResult } from "./report.js";
+import { silentConsole } from "../src/cli/host-console.js";
 
 const SWEEP = "programs/sweep.s";
 /** Working set and passes: 384 pages is ~5x the small machine's free frames. */
@@ -32,7 +33,7 @@ function sweep(elf: Uint8Array, memBytes: number, swapBytes: number, repeat: num
   const seconds = timeBest(repeat, () => {
     const machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: false, swapBytes });
     kernel = start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(),
-      { write() {}, read: () => new Uint8Array(0), log() {} });
+      silentConsole());
     const o = run_init(kernel, "sweep", elf, ["sweep", String(PAGES), String(PASSES)], []);
     machine.swap?.close();
     if (o.status !== 0) throw new Error(`sweep.s exited with status ${o.status}`);

@@ -19,6 +19,7 @@ import { CliError } from "./errors.js";
 import { writeOutput } from "./files.js";
 import { cpuTimes, type CpuTimes } from "./run.js";
 import { parseCount, parseSize } from "./size.js";
+import { silentConsole } from "./host-console.js";
 
 export interface ThrashOptions {
   mem: string;
@@ -57,10 +58,9 @@ function findUp(dir: string, rel: string): string {
 export function thrashPoint(program: Uint8Array, k: number, pages: number, rounds: number,
   memBytes: number, swapBytes: number, policy: string): ThrashPoint {
   const argv = ["thrash.s", String(k), String(pages), String(rounds)];
-  const quiet = { write: () => {}, read: () => new Uint8Array(0), log: () => {} };
   const boot = (dry: boolean): Kernel => {
     const machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: false, root: ".", readOnlyRoot: dry, swapBytes: swapBytes || undefined });
-    return start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(), quiet);
+    return start_kernel(machine, { quantum: 100_000, maxSteps: 0, check: false, seed: 0 }, new Tracer(), silentConsole());
   };
   // OPT replays the references of a first run (as `vmos run --policy opt`).
   const future = policy === "opt" ? record_first_run(() => boot(true), (kernel) => run_init(kernel, "thrash.s", program, argv, [])) : undefined;

@@ -37,7 +37,7 @@ export function hostConsole(log: (line: string) => void): ConsoleIo {
   };
 }
 
-/** A console that discards what the guest writes and gives it end-of-file on stdin (OPT's recording run). */
+/** A console that discards what the guest writes and gives it end-of-file on stdin (OPT's recording run, experiments, benchmarks, tests). */
 export function silentConsole(): ConsoleIo {
   return { write() {}, read: () => new Uint8Array(0), log() {} };
 }

@@ -11,6 +11,7 @@ import { set_reclaim_policy } from "../../kernel/mm/vmscan_policy.js";
 import { record_first_run } from "../../kernel/mm/refclock.js";
 import { Tracer, type TraceCategory } from "../../kernel/trace.js";
 import { GraphTraceSink } from "../../src/trace/graph.js";
+import { silentConsole } from "../../src/cli/host-console.js";
 
 export interface RunOptions {
   args?: string[];
@@ -74,7 +75,7 @@ export function runElf(elf: Uint8Array, name: string, o: RunOptions = {}): RunRe
     return k;
   };
   const future = o.policy !== "opt" ? undefined : record_first_run(() => {
-    const k = boot(true, new Tracer(), { write() {}, read: () => new Uint8Array(0), log() {} });
+    const k = boot(true, new Tracer(), silentConsole());
     o.setup?.(k);
     return k;
   }, (k) => run_init(k, name, elf, argv, envp));

@@ -11,10 +11,11 @@ import { get_mm_rss } from "../../kernel/mm/mm_types.js";
 import { VM_EXEC, VM_GROWSDOWN, VM_READ, VM_WRITE } from "../../kernel/mm/vma.js";
 import { copy_from_user } from "../../kernel/syscalls/uaccess.js";
 import { elfOf, START } from "../helpers/kernel.js";
+import { silentConsole } from "../../src/cli/host-console.js";
 
 function boot() {
   const machine = new Machine({ memBytes: 4 << 20, tlbEntries: 64, checkTlb: true });
-  return start_kernel(machine, { quantum: 1000, maxSteps: 0, check: true, seed: 7 }, new Tracer(), { write() {}, read: () => new Uint8Array(0), log() {} });
+  return start_kernel(machine, { quantum: 1000, maxSteps: 0, check: true, seed: 7 }, new Tracer(), silentConsole());
 }
 
 const PROGRAM = `${START}  nop\n  .section .rodata\nr: .word 1\n  .data\nd: .word 2\n  .bss\nb: .zero 10000\n`;

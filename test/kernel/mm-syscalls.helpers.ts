@@ -11,6 +11,7 @@ import { task_struct } from "../../kernel/proc/task.js";
 import { Tracer } from "../../kernel/trace.js";
 import { elfOf, exit, runSource, START, type RunOptions, type RunResult } from "../helpers/kernel.js";
 import { show, SHOW_ROUTINES } from "../helpers/show.js";
+import { silentConsole } from "../../src/cli/host-console.js";
 
 export { show };
 
@@ -129,9 +130,7 @@ export interface Booted {
 /** Boot a machine and load a tiny program as pid 1 without running it (check_kernel sees its mm). */
 export function bootProcess(memBytes = 4 << 20): Booted {
   const machine = new Machine({ memBytes, tlbEntries: 64, checkTlb: true });
-  const k = start_kernel(machine, { quantum: 10_000, maxSteps: 0, check: true, seed: 0 }, new Tracer(), {
-    write: () => {}, read: () => new Uint8Array(0), log: () => {},
-  });
+  const k = start_kernel(machine, { quantum: 10_000, maxSteps: 0, check: true, seed: 0 }, new Tracer(), silentConsole());
   const task = new task_struct(k.next_pid++, "t");
   const { mm } = load_elf_binary(k, "t", elfOf(`${START}${exit(0)}`), ["t"], []);
   task.mm = mm;

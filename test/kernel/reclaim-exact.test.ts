@@ -15,6 +15,7 @@ import { elfOf, exit, runProgram } from "../helpers/kernel.js";
 import { vmos } from "../helpers/cli.js";
 import { touch } from "./reclaim-helpers.js";
 import { mmap, runSwap, sc } from "./swap-helpers.js";
+import { silentConsole } from "../../src/cli/host-console.js";
 
 /** 1 MiB of RAM (256 frames) and 4 MiB of swap. */
 const SMALL = { mem: 1 << 20, swap: 4 << 20 };
@@ -69,7 +70,7 @@ function recording(elf: Uint8Array, argv: string[]): ReferenceString {
   return record_first_run(() => {
     const m = new Machine({ memBytes: 1 << 20, tlbEntries: 64, checkTlb: false, swapBytes: 4 << 20 });
     return start_kernel(m, { quantum: 10_000, maxSteps: 1_000_000, check: false, seed: 0 }, new Tracer(),
-      { write() {}, read: () => new Uint8Array(0), log() {} });
+      silentConsole());
   }, (k) => run_init(k, argv[0]!, elf, argv, []));
 }
 

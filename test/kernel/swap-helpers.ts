@@ -13,6 +13,7 @@ import { elfOf, exit, runSource, START, type RunOptions, type RunResult } from "
 import { cat } from "../helpers/proc.js";
 import { SHOW_ROUTINES } from "../helpers/show.js";
 import { C } from "./mm-syscalls.helpers.js";
+import { silentConsole } from "../../src/cli/host-console.js";
 
 export { C, err, info, load, mmap, PI, sc, show, store } from "./mm-syscalls.helpers.js";
 
@@ -145,9 +146,7 @@ export interface Booted {
 /** Boot a machine with `swap` bytes of swap and load a tiny program as pid 1 without running it. */
 export function bootWithSwap(swap: number, mem = 2 << 20, tlbEntries = 64): Booted {
   const machine = new Machine({ memBytes: mem, tlbEntries, checkTlb: true, swapBytes: swap });
-  const k = start_kernel(machine, { quantum: 10_000, maxSteps: 0, check: true, seed: 0 }, new Tracer(), {
-    write: () => {}, read: () => new Uint8Array(0), log: () => {},
-  });
+  const k = start_kernel(machine, { quantum: 10_000, maxSteps: 0, check: true, seed: 0 }, new Tracer(), silentConsole());
   const task = new task_struct(k.next_pid++, "t");
   const mm = load_elf_binary(k, "t", elfOf(`${START}${exit(0)}`), ["t"], []).mm;
   task.mm = mm;
