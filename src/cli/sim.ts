@@ -11,7 +11,7 @@ import { distinctPages, type RefString } from "../sim/refs.js";
 import { anomalies, compare, simulate, type AccessRecord, type SimSummary } from "../sim/simulate.js";
 import { lineChart } from "../sim/svg.js";
 import { parseTrace } from "../sim/trace.js";
-import { pagePids, pidsInOrder, processRefs, workingSetSizes } from "../sim/wss.js";
+import { pidsInOrder, processRefs, workingSetSizes } from "../sim/wss.js";
 import { CliError } from "./errors.js";
 import { readInput, writeOutput } from "./files.js";
 import { parseCount } from "./size.js";
@@ -188,8 +188,8 @@ function wssCommand(o: SimOptions): void {
  * --pid or of the trace's first pid; `who` says which, for the output.
  */
 function oneProcess(o: SimOptions, refs: RefString, source: string): { refs: RefString; pid: number | null; who: string } {
-  const pids = pagePids(refs);
-  if (pids === null) {
+  const pids = refs.pids;
+  if (pids === undefined) {
     if (o.pid !== undefined) throw new CliError(`vmos sim: --pid needs a \`# vmos refs v1\` trace (the references of ${source} carry no pids)`);
     return { refs, pid: null, who: `the only one: ${refs.pages.length} references, ${distinctPages(refs)} distinct pages` };
   }

@@ -11,6 +11,8 @@ export interface RefString {
   readonly writes?: Uint8Array;
   /** Per id, 1 if the page is file-backed (else anonymous); absent when none is. */
   readonly fileBacked?: Uint8Array;
+  /** Per id, the process whose page it is (`# vmos refs v1` traces); absent for strings without pids. */
+  readonly pids?: Int32Array;
   /** The page's name as the user wrote it: "7", "0x1f", "12:0x10" (pid:vpn). */
   label(id: number): string;
 }

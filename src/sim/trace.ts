@@ -41,6 +41,7 @@ export function parseTrace(text: string): TraceResult {
   const idOf = new Map<number, number>();
   const labels: string[] = [];
   const file: number[] = [];
+  const pidOf: number[] = [];
   const pages: number[] = [];
   const writes: number[] = [];
   let anyWrite = false;
@@ -52,10 +53,11 @@ export function parseTrace(text: string): TraceResult {
     let key: number;
     let label: string;
     let flags: string;
+    let pid = 0;
     if (versioned) {
       const m = REF_RE.exec(line);
       if (m === null) return fail(n, `expected 'PID VPN [w][f]', found '${line}'`);
-      const pid = Number(m[1]);
+      pid = Number(m[1]);
       const vpn = Number(m[2]);
       if (vpn >= VPN_LIMIT) return fail(n, `VPN ${m[2]} is beyond Sv32's 20 bits`);
       key = pid * VPN_LIMIT + vpn;
@@ -75,6 +77,7 @@ export function parseTrace(text: string): TraceResult {
       idOf.set(key, id);
       labels.push(label);
       file.push(0);
+      pidOf.push(pid);
     }
     const lower = flags.toLowerCase();
     const w = lower.includes("w") ? 1 : 0;
@@ -91,6 +94,7 @@ export function parseTrace(text: string): TraceResult {
       ids: labels.length,
       writes: anyWrite ? Uint8Array.from(writes) : undefined,
       fileBacked: anyFile ? Uint8Array.from(file) : undefined,
+      pids: versioned ? Int32Array.from(pidOf) : undefined,
       label: (id) => labels[id]!,
     },
   };

@@ -79,24 +79,7 @@ export function workingSetSizes(refs: RefString, tau: number, sampleEvery = defa
 
 // ---- One process of a `# vmos refs v1` trace ------------------------------------------------------
 
-const PID_LABEL = /^(\d+):/;
-
-/**
- * Per page id, the pid that owns the page, for a string read from a `# vmos refs v1` trace (whose
- * pages trace.ts labels `PID:0xVPN`); null for a string without pids (plain traces, patterns).
- */
-export function pagePids(refs: RefString): Int32Array | null {
-  if (refs.ids === 0) return null;
-  const pids = new Int32Array(refs.ids);
-  for (let id = 0; id < refs.ids; id++) {
-    const m = PID_LABEL.exec(refs.label(id));
-    if (m === null) return null;
-    pids[id] = Number(m[1]);
-  }
-  return pids;
-}
-
-/** The pids that reference pages in `refs`, in order of their first reference (`pids` from pagePids). */
+/** The pids that reference pages in `refs`, in order of their first reference (`pids`: refs.pids). */
 export function pidsInOrder(refs: RefString, pids: Int32Array): number[] {
   const pageSeen = new Uint8Array(refs.ids);
   const order = new Set<number>();
@@ -123,5 +106,5 @@ export function processRefs(refs: RefString, pids: Int32Array, pid: number): Ref
     if (ownWrites !== undefined) ownWrites[j] = writes![i]!;
     own[j++] = pages[i]!;
   }
-  return { pages: own, ids: refs.ids, writes: ownWrites, fileBacked: refs.fileBacked, label: refs.label };
+  return { pages: own, ids: refs.ids, writes: ownWrites, fileBacked: refs.fileBacked, pids, label: refs.label };
 }

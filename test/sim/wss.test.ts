@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { generate } from "../../src/sim/patterns.js";
 import { refString } from "../../src/sim/refs.js";
 import { parseTrace } from "../../src/sim/trace.js";
-import { defaultSampleEvery, pagePids, pidsInOrder, processRefs, workingSetSizes } from "../../src/sim/wss.js";
+import { defaultSampleEvery, pidsInOrder, processRefs, workingSetSizes } from "../../src/sim/wss.js";
 
 /** |W(t, tau)| for every t = 1..length, from the definition: distinct pages among references t-tau+1..t. */
 function naive(pages: readonly number[], tau: number): number[] {
@@ -127,19 +127,19 @@ describe("one process of a `# vmos refs v1` trace", () => {
 
   it("finds each page's pid, and the pids in order of first reference", () => {
     const refs = trace(text);
-    const pids = pagePids(refs)!;
+    const pids = refs.pids!;
     expect(Array.from(pids)).toEqual([2, 1, 1, 2, 1]); // ids: 2:0x10, 1:0x10, 1:0x11, 2:0x20, 1:0x12
     expect(pidsInOrder(refs, pids)).toEqual([2, 1]);
   });
 
   it("has no pids in a plain trace or a generated string", () => {
-    expect(pagePids(trace("1\n2\n1\n"))).toBeNull();
-    expect(pagePids(generate({ pattern: "zipf", pages: 10, length: 20, seed: 0 }))).toBeNull();
+    expect(trace("1\n2\n1\n").pids).toBeUndefined();
+    expect(generate({ pattern: "zipf", pages: 10, length: 20, seed: 0 }).pids).toBeUndefined();
   });
 
   it("measures a process in its own virtual time: other processes' references do not age its pages", () => {
     const refs = trace(text);
-    const pids = pagePids(refs)!;
+    const pids = refs.pids!;
     const one = processRefs(refs, pids, 1);
     expect(Array.from(one.pages, one.label)).toEqual(["1:0x10", "1:0x11", "1:0x10", "1:0x12"]);
     // pid 1's own string is 0x10 0x11 0x10 0x12; with tau 2: {10} {10,11} {10,11} {10,12}.
@@ -152,7 +152,7 @@ describe("one process of a `# vmos refs v1` trace", () => {
 
   it("keeps each kept reference's write flag", () => {
     const refs = trace("# vmos refs v1\n1 0x10 w\n2 0x10 w\n1 0x11\n1 0x10 w\n");
-    const one = processRefs(refs, pagePids(refs)!, 1);
+    const one = processRefs(refs, refs.pids!, 1);
     expect(Array.from(one.writes!)).toEqual([1, 0, 1]);
   });
 });
