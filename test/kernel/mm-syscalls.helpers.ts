@@ -34,15 +34,20 @@ const EQU: Record<string, number> = {
 /** The usual constants by name, for expectations. */
 export const C = EQU;
 
-const PRELUDE = `
+/** A guest program's start: the runtime library, `equ` as assembler constants, and `_start:`. */
+export function prelude(equ: Record<string, number>): string {
+  return `
   .include "lib/sys.s"
   .include "lib/string.s"
   .include "lib/print.s"
-${Object.entries(EQU).map(([k, v]) => `  .equ ${k}, ${v}`).join("\n")}
+${Object.entries(equ).map(([k, v]) => `  .equ ${k}, ${v}`).join("\n")}
   .text
   .globl _start
 _start:
 `;
+}
+
+const PRELUDE = prelude(EQU);
 
 const EPILOGUE = `
   li a0, 0

@@ -12,7 +12,7 @@ import { Tracer } from "../../kernel/trace.js";
 import { elfOf, exit, runSource, START, type RunOptions, type RunResult } from "../helpers/kernel.js";
 import { cat } from "../helpers/proc.js";
 import { SHOW_ROUTINES } from "../helpers/show.js";
-import { C } from "./mm-syscalls.helpers.js";
+import { C, prelude } from "./mm-syscalls.helpers.js";
 import { silentConsole } from "../../src/cli/host-console.js";
 
 export { C, err, info, load, mmap, PI, sc, show, store } from "./mm-syscalls.helpers.js";
@@ -23,15 +23,7 @@ export const PI_SWAPCACHE = 1 << 14;
 /** 1 MiB of swap: 255 usable slots (slot 0 is the header), 1020 KiB in /proc/swaps. */
 export const SWAP_1M = 1 << 20;
 
-const PRELUDE = `
-  .include "lib/sys.s"
-  .include "lib/string.s"
-  .include "lib/print.s"
-${Object.entries({ ...C, SYS_PAGEOUT }).map(([k, v]) => `  .equ ${k}, ${v}`).join("\n")}
-  .text
-  .globl _start
-_start:
-`;
+const PRELUDE = prelude({ ...C, SYS_PAGEOUT });
 
 const EPILOGUE = `
   li a0, 0
